@@ -1,0 +1,56 @@
+//! `policyc build FILE... --out DIR`
+
+use super::{Ctx, Outcome, compile_all};
+use crate::backend::{self, OutputFile};
+use std::path::PathBuf;
+
+/// Arguments of `build`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Policy files to compile.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output directory. With one input file its outputs go straight into it; with several,
+    /// into one subdirectory per file (named after the file).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Write Rust types.
+    #[arg(long)]
+    pub rust: bool,
+    /// Write SQL retention jobs for these dialects (`postgres`, `mysql`, `sqlite`).
+    #[arg(long, value_delimiter = ',', value_parser = ["postgres", "mysql", "sqlite"])]
+    pub sql: Vec<String>,
+    /// Write policy documents.
+    #[arg(long)]
+    pub docs: bool,
+    /// Write native retention settings for Redis, MongoDB, Kafka and object storage.
+    #[arg(long)]
+    pub stores: bool,
+}
+
+impl Args {
+    /// The chosen targets; none chosen means all.
+    fn targets(&self) -> backend::Targets {
+        let t = backend::Targets { rust: self.rust, sql: self.sql.clone(), docs: self.docs, stores: self.stores };
+        if t == backend::Targets::default() { backend::Targets::all() } else { t }
+    }
+}
+
+pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
+    let (compiled, mut outcome) = compile_all(ctx, &args.files);
+    if outcome != Outcome::Ok {
+        // Write nothing unless every input compiles: outputs of one build stay consistent.
+        return outcome;
+    }
+    let several = compiled.len() > 1;
+    for (path, c) in &compiled {
+        let Some(policy) = &c.policy else { continue };
+        let files: Vec<OutputFile> = backend::generate(policy, &args.targets());
+        let dir = if several { args.out.join(super::stem(path)) } else { args.out.clone() };
+        if let Err(e) = backend::write_all(&dir, &files) {
+            eprintln!("error: cannot write to `{}`: {e}", dir.display());
+            outcome = outcome.max(Outcome::UsageOrIo);
+        }
+    }
+    outcome
+}

@@ -1,0 +1,125 @@
+//! Reading a policy and its imports: the only stage that touches the file system.
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::{self, ast};
+use std::path::{Path, PathBuf};
+
+/// Where source text comes from: the file system, or memory in tests and fuzzing.
+pub trait Reader {
+    /// Reads one file as UTF-8.
+    fn read(&self, path: &Path) -> std::io::Result<String>;
+}
+
+/// Reads from the file system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FsReader;
+
+impl Reader for FsReader {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+}
+
+/// In-memory files, keyed by path.
+#[derive(Debug, Default, Clone)]
+pub struct MemReader(pub std::collections::BTreeMap<PathBuf, String>);
+
+impl Reader for MemReader {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        self.0.get(path).cloned().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"))
+    }
+}
+
+/// A policy and everything it imports, parsed.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every file read.
+    pub sources: SourceMap,
+    /// Parsed files; the root is first.
+    pub files: Vec<(FileId, ast::File)>,
+    /// Syntax and import problems.
+    pub diags: Diagnostics,
+}
+
+/// Error when the root file itself cannot be read (exit code 2, not a policy error).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read `{path}`: {source}")]
+pub struct ReadError {
+    /// The path.
+    pub path: PathBuf,
+    /// The cause.
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Loads `root` and, recursively, its imports (paths relative to the importing file).
+pub fn load(root: &Path, reader: &dyn Reader) -> Result<Loaded, ReadError> {
+    let text = reader.read(root).map_err(|source| ReadError { path: root.to_path_buf(), source })?;
+    let mut loaded = Loaded::default();
+    let id = loaded.sources.add(root, text);
+    let mut stack = vec![canonical(root)];
+    visit(id, reader, &mut loaded, &mut stack);
+    Ok(loaded)
+}
+
+/// Loads a policy given as text (the root may not import: there is no directory to resolve
+/// against other than `name`'s).
+pub fn load_str(name: &str, text: &str, reader: &dyn Reader) -> Loaded {
+    let mut loaded = Loaded::default();
+    let id = loaded.sources.add(name, text);
+    let mut stack = vec![canonical(Path::new(name))];
+    visit(id, reader, &mut loaded, &mut stack);
+    loaded
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<PathBuf>) {
+    let (file, diags) = syntax::parse(id, &loaded.sources.file(id).text);
+    loaded.diags.extend(diags);
+    let imports: Vec<ast::Str> =
+        file.items.iter().filter_map(|i| if let ast::Item::Import(s) = i { Some(s.clone()) } else { None }).collect();
+    loaded.files.push((id, file));
+    let dir = loaded.sources.file(id).path.parent().map(Path::to_path_buf).unwrap_or_default();
+    for import in imports {
+        let path = dir.join(&import.value);
+        let key = canonical(&path);
+        if let Some(pos) = stack.iter().position(|p| *p == key) {
+            let chain: Vec<String> = stack[pos..]
+                .iter()
+                .chain(std::iter::once(&key))
+                .map(|p| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()))
+                .collect();
+            loaded.diags.push(
+                Diagnostic::new(Code::ImportCycle, import.span, format!("import cycle: {}", chain.join(" → ")))
+                    .label("this import leads back to a file being imported")
+                    .help("move the shared declarations into a file that imports neither"),
+            );
+            continue;
+        }
+        if loaded.sources.find(&path).is_some() {
+            continue; // already loaded through another import: declarations are shared, not duplicated
+        }
+        match reader.read(&path) {
+            Ok(text) => {
+                let child = loaded.sources.add(&path, text);
+                stack.push(key);
+                visit(child, reader, loaded, stack);
+                stack.pop();
+            }
+            Err(e) => loaded.diags.push(
+                Diagnostic::new(Code::Io, import.span, format!("cannot read imported file `{}`", path.display()))
+                    .label(e.to_string())
+                    .help("import paths are relative to the importing file"),
+            ),
+        }
+    }
+}
+
+/// A span covering the start of a file, for problems without a better place.
+pub fn file_start(id: FileId) -> Span {
+    Span::new(id, 0, 0)
+}

@@ -1,0 +1,179 @@
+//! Time semantics, defined once. Every backend (Rust, SQL dialects, TTL stores) implements
+//! exactly these definitions, and the shared test vectors in `tests/vectors/` prove it.
+//!
+//! - Instants are UTC, counted in seconds since 1970-01-01T00:00:00Z. There is no local time
+//!   and so no daylight-saving shift.
+//! - `hours`, `days` and `weeks` are fixed lengths: 3,600, 86,400 and 604,800 seconds.
+//! - `months` and `years` are calendar units: the date moves by whole months (a year is 12
+//!   months) and the time of day is kept. When the target month is shorter than the day of
+//!   month, the day is clamped to the month's last day: 31 January + 1 month = 28 February (29
+//!   in a leap year); 29 February 2024 + 1 year = 28 February 2025. This is what PostgreSQL's
+//!   `+ interval '1 month'` and MySQL's `DATE_ADD(…, INTERVAL 1 MONTH)` do; SQLite's `date()`
+//!   modifiers roll over instead, so the SQLite backend clamps explicitly.
+//! - A rule of several clocks ends at the earliest clock's end. A clock anchored on events
+//!   starts at the earliest of those events that has happened; while none has, it does not run.
+
+use crate::model::{Anchor, Duration, Rule, Unit};
+
+/// Seconds since the Unix epoch, UTC.
+pub type Instant = i64;
+
+/// Days from 1970-01-01 to a civil date (proleptic Gregorian).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day count since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// True for Gregorian leap years.
+pub fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// Number of days in a month.
+pub fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Adds calendar months, clamping the day to the target month's length.
+pub fn add_months(t: Instant, months: i64) -> Instant {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let total = y * 12 + i64::from(m) - 1 + months;
+    let (ny, nm) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
+    let nd = d.min(days_in_month(ny, nm));
+    days_from_civil(ny, nm, nd) * 86_400 + secs
+}
+
+/// `t + d` under the rules above.
+pub fn add(t: Instant, d: Duration) -> Instant {
+    let n = i64::from(d.amount);
+    match d.unit {
+        Unit::Hours => t + n * 3_600,
+        Unit::Days => t + n * 86_400,
+        Unit::Weeks => t + n * 7 * 86_400,
+        Unit::Months => add_months(t, n),
+        Unit::Years => add_months(t, n * 12),
+    }
+}
+
+/// The instant after which a record must be gone, or `None` while it may be kept (no clock
+/// running yet, or indefinite retention). `event` gives the instant of a lifecycle event for
+/// this record, if it has happened. Data that is not stored expires at collection.
+pub fn expiry(rule: &Rule, collected_at: Instant, event: &dyn Fn(&str) -> Option<Instant>) -> Option<Instant> {
+    match rule {
+        Rule::NotStored => Some(collected_at),
+        Rule::Indefinite { .. } => None,
+        Rule::Expires { clocks, .. } => clocks
+            .iter()
+            .filter_map(|c| {
+                let start = match &c.anchor {
+                    Anchor::Collection => Some(collected_at),
+                    Anchor::Events(es) => es.iter().filter_map(|e| event(e)).min(),
+                }?;
+                Some(add(start, c.duration))
+            })
+            .min(),
+    }
+}
+
+/// Formats an instant as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn format_instant(t: Instant) -> String {
+    let (y, m, d) = civil_from_days(t.div_euclid(86_400));
+    let s = t.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` (also with a space instead of `T`).
+pub fn parse_instant(s: &str) -> Option<Instant> {
+    let s = s.trim().trim_end_matches('Z');
+    let (date, time) = match s.split_once(['T', ' ']) {
+        Some((d, t)) => (d, Some(t)),
+        None => (s, None),
+    };
+    let mut dp = date.splitn(3, '-');
+    let y: i64 = dp.next()?.parse().ok()?;
+    let m: u32 = dp.next()?.parse().ok()?;
+    let d: u32 = dp.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    let secs = match time {
+        None => 0,
+        Some(t) => {
+            let mut tp = t.splitn(3, ':');
+            let h: i64 = tp.next()?.parse().ok()?;
+            let mi: i64 = tp.next()?.parse().ok()?;
+            let se: i64 = tp.next().unwrap_or("0").parse().ok()?;
+            if h > 23 || mi > 59 || se > 59 {
+                return None;
+            }
+            h * 3600 + mi * 60 + se
+        }
+    };
+    Some(days_from_civil(y, m, d) * 86_400 + secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Instant {
+        parse_instant(s).unwrap_or_else(|| panic!("bad instant {s}"))
+    }
+
+    #[test]
+    fn month_end_clamps() {
+        let one_month = Duration { amount: 1, unit: Unit::Months };
+        assert_eq!(format_instant(add(at("2023-01-31T10:00:00Z"), one_month)), "2023-02-28T10:00:00Z");
+        assert_eq!(format_instant(add(at("2024-01-31T00:00:00Z"), one_month)), "2024-02-29T00:00:00Z");
+        assert_eq!(format_instant(add(at("2024-03-31T23:59:59Z"), one_month)), "2024-04-30T23:59:59Z");
+        let two = Duration { amount: 2, unit: Unit::Months };
+        assert_eq!(format_instant(add(at("2023-12-31T00:00:00Z"), two)), "2024-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn leap_day_plus_year() {
+        let y = Duration { amount: 1, unit: Unit::Years };
+        assert_eq!(format_instant(add(at("2024-02-29T12:00:00Z"), y)), "2025-02-28T12:00:00Z");
+        let four = Duration { amount: 4, unit: Unit::Years };
+        assert_eq!(format_instant(add(at("2024-02-29T12:00:00Z"), four)), "2028-02-29T12:00:00Z");
+    }
+
+    #[test]
+    fn civil_round_trip() {
+        for days in -800_000..800_000 {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+
+    #[test]
+    fn before_epoch() {
+        let d = Duration { amount: 1, unit: Unit::Months };
+        assert_eq!(format_instant(add(at("1969-12-31T23:00:00Z"), d)), "1970-01-31T23:00:00Z");
+    }
+}

@@ -1,0 +1,465 @@
+//! Lowering pest pairs to the typed syntax tree.
+
+use super::Rule;
+use super::ast::*;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::source::{FileId, Span};
+use pest::iterators::Pair;
+
+struct Cx<'d> {
+    file: FileId,
+    base: usize,
+    diags: &'d mut Diagnostics,
+}
+
+impl Cx<'_> {
+    fn span(&self, p: &Pair<'_, Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(self.file, self.base + s.start(), self.base + s.end())
+    }
+
+    fn ident(&self, p: Pair<'_, Rule>) -> Ident {
+        Ident { name: p.as_str().to_string(), span: self.span(&p) }
+    }
+
+    fn idents(&self, p: Pair<'_, Rule>) -> Vec<Ident> {
+        p.into_inner().map(|i| self.ident(i)).collect()
+    }
+
+    fn string(&mut self, p: Pair<'_, Rule>) -> Str {
+        let span = self.span(&p);
+        let value = match p.as_rule() {
+            Rule::text_value => {
+                let mut v = String::new();
+                for s in p.into_inner() {
+                    v.push_str(&self.unescape(s));
+                }
+                v
+            }
+            _ => self.unescape(p),
+        };
+        Str { value, span }
+    }
+
+    /// `p` is a `string` pair; resolves escapes and reports bad ones.
+    fn unescape(&mut self, p: Pair<'_, Rule>) -> String {
+        let outer = self.span(&p);
+        let raw = p.as_str();
+        let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let bad = |cx: &mut Self, len: usize, what: &str| {
+                let at = outer.start + 1 + i;
+                cx.diags.push(
+                    Diagnostic::new(
+                        Code::Syntax,
+                        Span::new(outer.file, at, at + len),
+                        format!("invalid escape {what}"),
+                    )
+                    .label("not a valid escape")
+                    .help("escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}`"),
+                );
+            };
+            match chars.next() {
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                Some((_, '"')) => out.push('"'),
+                Some((_, '\\')) => out.push('\\'),
+                Some((_, 'u')) => {
+                    let rest = &inner[i + 2..];
+                    let parsed = rest
+                        .strip_prefix('{')
+                        .and_then(|r| r.find('}').map(|e| &r[..e]))
+                        .and_then(|hex| u32::from_str_radix(hex, 16).ok().map(|v| (hex.len(), v)))
+                        .and_then(|(n, v)| char::from_u32(v).map(|c| (n, c)));
+                    match parsed {
+                        Some((n, ch)) => {
+                            out.push(ch);
+                            for _ in 0..n + 2 {
+                                chars.next();
+                            }
+                        }
+                        None => bad(self, 2, "`\\u`"),
+                    }
+                }
+                Some((_, other)) => bad(self, 1 + other.len_utf8(), &format!("`\\{other}`")),
+                None => bad(self, 1, "at end of string"),
+            }
+        }
+        out
+    }
+
+    fn ltext(&mut self, p: Pair<'_, Rule>) -> LText {
+        let span = self.span(&p);
+        let mut entries = Vec::new();
+        for e in p.into_inner() {
+            let mut it = e.into_inner();
+            if let (Some(loc), Some(val)) = (it.next(), it.next()) {
+                let loc = self.ident(loc);
+                let val = self.string(val);
+                entries.push((loc, val));
+            }
+        }
+        LText { entries, span }
+    }
+
+    fn duration(&mut self, p: Pair<'_, Rule>) -> Duration {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let amount = it.next().map(|n| Str { value: n.as_str().to_string(), span: self.span(&n) });
+        let unit = it.next().map(|u| self.ident(u));
+        Duration {
+            amount: amount.unwrap_or(Str { value: String::new(), span }),
+            unit: unit.unwrap_or(Ident { name: String::new(), span }),
+            span,
+        }
+    }
+
+    fn attr(&mut self, p: Pair<'_, Rule>) -> Option<Attr> {
+        let rule = p.as_rule();
+        let span = self.span(&p);
+        let first = p.into_inner().next();
+        Some(match (rule, first) {
+            (Rule::d_name, Some(t)) => Attr::Name(self.ltext(t)),
+            (Rule::d_label, Some(t)) => Attr::Label(self.ltext(t)),
+            (Rule::d_description, Some(t)) => Attr::Description(self.ltext(t)),
+            (Rule::d_withdrawal, Some(t)) => Attr::Withdrawal(self.ltext(t)),
+            (Rule::d_citation, Some(s)) => Attr::Citation(self.string(s)),
+            (Rule::d_schedule, Some(s)) => Attr::Schedule(self.string(s)),
+            (Rule::d_renamed, Some(i)) => Attr::Renamed(self.ident(i)),
+            (Rule::d_of, Some(o)) if o.as_rule() == Rule::of_account => Attr::OfAccount(span),
+            (Rule::d_of, Some(o)) => Attr::OfResource(self.ident(o.into_inner().next()?)),
+            _ => return None,
+        })
+    }
+
+    fn decl(&mut self, p: Pair<'_, Rule>, has_kind: bool) -> Decl {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
+        let kind = if has_kind { it.next().map(|k| self.ident(k)) } else { None };
+        let attrs = it.filter_map(|a| self.attr(a)).collect();
+        Decl { name, kind, attrs, span }
+    }
+
+    fn header(&mut self, p: Pair<'_, Rule>) -> Header {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let id = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
+        let mut stmts = Vec::new();
+        for s in it {
+            let rule = s.as_rule();
+            let sspan = self.span(&s);
+            let mut inner = s.into_inner();
+            let stmt = match rule {
+                Rule::h_version => inner.next().map(|x| HeaderStmt::Version(self.string(x))),
+                Rule::h_effective => {
+                    inner.next().map(|x| HeaderStmt::Effective(Str { value: x.as_str().into(), span: self.span(&x) }))
+                }
+                Rule::h_locales => inner.next().map(|x| HeaderStmt::Locales(self.idents(x))),
+                Rule::h_default => inner.next().map(|x| HeaderStmt::Default(self.ident(x))),
+                Rule::h_fallback => Some(HeaderStmt::Fallback(sspan)),
+                Rule::h_role => inner.next().map(|x| HeaderStmt::Role(self.ident(x))),
+                Rule::h_title => inner.next().map(|x| HeaderStmt::Title(self.ltext(x))),
+                Rule::h_feature => inner.next().map(|x| HeaderStmt::Feature(self.ltext(x))),
+                Rule::h_schedule => inner.next().map(|x| HeaderStmt::Schedule(self.string(x))),
+                Rule::h_part_of => {
+                    let (mut title, mut url, mut precedence) = (None, None, None);
+                    for x in inner {
+                        let r = x.as_rule();
+                        let Some(v) = x.into_inner().next() else { continue };
+                        match r {
+                            Rule::p_title => title = Some(self.ltext(v)),
+                            Rule::p_url => url = Some(self.string(v)),
+                            _ => precedence = Some(self.ident(v)),
+                        }
+                    }
+                    Some(HeaderStmt::PartOf { title, url, precedence, span: sspan })
+                }
+                Rule::h_controller => inner.next().map(|x| {
+                    if x.as_rule() == Rule::controller_parent {
+                        HeaderStmt::ControllerParent(sspan)
+                    } else {
+                        let (mut name, mut contact) = (None, None);
+                        for y in x.into_inner() {
+                            let r = y.as_rule();
+                            let Some(v) = y.into_inner().next() else { continue };
+                            if r == Rule::c_name {
+                                name = Some(self.ltext(v));
+                            } else {
+                                contact = Some(self.string(v));
+                            }
+                        }
+                        HeaderStmt::ControllerEntity { name, contact, span: sspan }
+                    }
+                }),
+                Rule::h_availability => {
+                    let (mut regions, mut note) = (Vec::new(), None);
+                    for x in inner {
+                        let r = x.as_rule();
+                        let Some(v) = x.into_inner().next() else { continue };
+                        if r == Rule::a_regions {
+                            regions.extend(self.idents(v));
+                        } else {
+                            note = Some(self.ltext(v));
+                        }
+                    }
+                    Some(HeaderStmt::Availability { regions, note })
+                }
+                _ => None,
+            };
+            stmts.extend(stmt);
+        }
+        Header { id, stmts, span }
+    }
+
+    fn clock(&mut self, p: Pair<'_, Rule>) -> Clock {
+        let span = self.span(&p);
+        let mut at_most = false;
+        let mut duration = None;
+        let mut after = Vec::new();
+        for x in p.into_inner() {
+            match x.as_rule() {
+                Rule::at_most => at_most = true,
+                Rule::duration => duration = Some(self.duration(x)),
+                Rule::event_alts => after = self.idents(x),
+                _ => {}
+            }
+        }
+        let duration = duration.unwrap_or(Duration {
+            amount: Str { value: String::new(), span },
+            unit: Ident { name: String::new(), span },
+            span,
+        });
+        Clock { at_most, duration, after, span }
+    }
+
+    fn retention(&mut self, p: Pair<'_, Rule>) -> Option<Retention> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let r = it.next()?;
+        let rule = match r.as_rule() {
+            Rule::r_indefinite => Rule_::Indefinite(self.ltext(r.into_inner().next()?)),
+            Rule::r_while => {
+                let mut x = r.into_inner();
+                let state = self.ident(x.next()?);
+                Rule_::While(state, self.clock(x.next()?))
+            }
+            Rule::r_until => Rule_::Until(self.idents(r.into_inner().next()?)),
+            Rule::r_earliest => Rule_::Earliest(r.into_inner().map(|c| self.clock(c)).collect()),
+            _ => Rule_::Clock(self.clock(r.into_inner().next()?)),
+        };
+        let mut ret = Retention { rule, anonymise: false, backups: None, tolerance: None, wording: None, span };
+        if let Some(opts) = it.next() {
+            for o in opts.into_inner() {
+                match o.as_rule() {
+                    Rule::o_anonymise => ret.anonymise = true,
+                    Rule::o_backups => ret.backups = o.into_inner().next().map(|d| self.duration(d)),
+                    Rule::o_tolerance => ret.tolerance = o.into_inner().next().map(|d| self.duration(d)),
+                    Rule::o_wording => ret.wording = o.into_inner().next().map(|t| self.ltext(t)),
+                    _ => {}
+                }
+            }
+        }
+        Some(ret)
+    }
+
+    fn category(&mut self, p: Pair<'_, Rule>) -> Category {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
+        let mut stmts = Vec::new();
+        for s in it {
+            let sspan = self.span(&s);
+            let stmt = match s.as_rule() {
+                Rule::c_only_if => s.into_inner().next().map(|t| CategoryStmt::OnlyIf(self.ltext(t))),
+                Rule::c_role => s.into_inner().next().map(|t| CategoryStmt::Role(self.ident(t))),
+                Rule::field_decl => Some(CategoryStmt::Field(self.field(s))),
+                Rule::c_use => {
+                    let mut x = s.into_inner();
+                    x.next().map(|pu| CategoryStmt::Use {
+                        purpose: self.ident(pu),
+                        basis: x.next().map(|b| self.ident(b)),
+                        span: sspan,
+                    })
+                }
+                Rule::c_systems => s.into_inner().next().map(|l| CategoryStmt::Systems(self.idents(l))),
+                Rule::c_share => Some(CategoryStmt::Share(self.share(s))),
+                Rule::c_stored => Some(CategoryStmt::Stored(self.binding(s))),
+                Rule::c_not_stored => Some(CategoryStmt::NotStored(sspan)),
+                Rule::c_retain => self.retention(s).map(CategoryStmt::Retain),
+                _ => self.attr(s).map(CategoryStmt::Attr),
+            };
+            stmts.extend(stmt);
+        }
+        Category { name, stmts, span }
+    }
+
+    fn field(&mut self, p: Pair<'_, Rule>) -> Field {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
+        let mut f = Field {
+            name,
+            ty: Ident { name: String::new(), span },
+            variants: Vec::new(),
+            attrs: Vec::new(),
+            sensitive: false,
+            internal: false,
+            span,
+        };
+        if let Some(ty) = it.next().and_then(|t| t.into_inner().next()) {
+            if ty.as_rule() == Rule::enum_type {
+                f.ty = Ident { name: "enum".into(), span: self.span(&ty) };
+                f.variants = ty.into_inner().next().map(|l| self.idents(l)).unwrap_or_default();
+            } else {
+                f.ty = self.ident(ty);
+            }
+        }
+        if let Some(body) = it.next() {
+            for a in body.into_inner() {
+                match a.as_rule() {
+                    Rule::f_sensitive => f.sensitive = true,
+                    Rule::f_internal => f.internal = true,
+                    _ => f.attrs.extend(self.attr(a)),
+                }
+            }
+        }
+        f
+    }
+
+    fn share(&mut self, p: Pair<'_, Rule>) -> Share {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let recipient = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
+        let mut s = Share { recipient, fields: Vec::new(), requires: Vec::new(), description: None, basis: None, span };
+        for x in it {
+            let r = x.as_rule();
+            let Some(v) = x.into_inner().next() else { continue };
+            match r {
+                Rule::s_fields => s.fields.extend(self.idents(v)),
+                Rule::s_requires => s.requires.extend(self.idents(v)),
+                Rule::s_under => s.basis = Some(self.ident(v)),
+                _ => s.description = Some(self.ltext(v)),
+            }
+        }
+        s
+    }
+
+    fn binding(&mut self, p: Pair<'_, Rule>) -> Binding {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let store = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
+        let mut b = Binding { store, locations: Vec::new(), collected_at: None, events: Vec::new(), key: None, span };
+        for x in it {
+            let r = x.as_rule();
+            let xspan = self.span(&x);
+            let keyword = x.as_str().split_whitespace().next().unwrap_or("").to_string();
+            let mut inner = x.into_inner();
+            match r {
+                Rule::b_collected => b.collected_at = inner.next().map(|c| self.ident(c)),
+                Rule::b_key => b.key = inner.next().map(|c| self.ident(c)),
+                Rule::b_event => {
+                    if let (Some(e), Some(c)) = (inner.next(), inner.next()) {
+                        let e = self.ident(e);
+                        let c = self.ident(c);
+                        b.events.push((e, c));
+                    }
+                }
+                _ => {
+                    let Some(v) = inner.next() else { continue };
+                    let value = if v.as_rule() == Rule::string {
+                        self.string(v)
+                    } else {
+                        Str { value: v.as_str().to_string(), span: self.span(&v) }
+                    };
+                    let prefix = inner.next().map(|s| self.string(s));
+                    let kw = Ident { name: keyword, span: Span::new(xspan.file, xspan.start, value.span.start) };
+                    b.locations.push((kw, value, prefix));
+                }
+            }
+        }
+        b
+    }
+}
+
+// `Rule` is pest's rule enum here; the AST's rule enum is imported under another name.
+use super::ast::Rule as Rule_;
+
+pub(super) fn lower_file(file: FileId, base: usize, p: Pair<'_, Rule>, out: &mut File, diags: &mut Diagnostics) {
+    let mut cx = Cx { file, base, diags };
+    for item in p.into_inner() {
+        let span = cx.span(&item);
+        let lowered = match item.as_rule() {
+            Rule::import_decl => item.into_inner().next().map(|s| Item::Import(cx.string(s))),
+            Rule::policy_decl => Some(Item::Policy(cx.header(item))),
+            Rule::store_decl => Some(Item::Store(cx.decl(item, true))),
+            Rule::purpose_decl => Some(Item::Purpose(cx.decl(item, false))),
+            Rule::basis_decl => Some(Item::Basis(cx.decl(item, true))),
+            Rule::recipient_decl => Some(Item::Recipient(cx.decl(item, false))),
+            Rule::condition_decl => Some(Item::Condition(cx.decl(item, false))),
+            Rule::state_decl => Some(Item::State(cx.decl(item, false))),
+            Rule::event_decl => Some(Item::Event(cx.decl(item, false))),
+            Rule::category_decl => Some(Item::Category(cx.category(item))),
+            Rule::storage_decl => {
+                let mut it = item.into_inner();
+                it.next().map(|n| {
+                    let mut st = Storage { name: cx.ident(n), data: None, stores: Vec::new(), backed_up: false, span };
+                    for x in it {
+                        match x.as_rule() {
+                            Rule::st_backed => st.backed_up = true,
+                            Rule::st_data => st.data = x.into_inner().next().map(|t| cx.ltext(t)),
+                            _ => st.stores.extend(x.into_inner().next().map(|l| cx.idents(l)).unwrap_or_default()),
+                        }
+                    }
+                    Item::Storage(st)
+                })
+            }
+            Rule::use_decl => {
+                let mut parts: Vec<_> = item.into_inner().collect();
+                let cats = parts.pop().map(|l| cx.idents(l)).unwrap_or_default();
+                let mut it = parts.into_iter();
+                it.next().map(|pu| {
+                    Item::Use(UseStmt {
+                        purpose: cx.ident(pu),
+                        basis: it.next().map(|b| cx.ident(b)),
+                        categories: cats,
+                        span,
+                    })
+                })
+            }
+            Rule::rights_decl => {
+                let mut r = Rights { deletion: None, self_service: None, minimum_age: None, span };
+                for x in item.into_inner() {
+                    let xs = cx.span(&x);
+                    match x.as_rule() {
+                        Rule::rt_deletion => r.deletion = Some((xs, x.into_inner().next().map(|d| cx.duration(d)))),
+                        Rule::rt_self => r.self_service = x.into_inner().next().map(|t| cx.ltext(t)),
+                        _ => {
+                            r.minimum_age =
+                                x.into_inner().next().map(|n| Str { value: n.as_str().into(), span: cx.span(&n) })
+                        }
+                    }
+                }
+                Some(Item::Rights(r))
+            }
+            Rule::section_decl => {
+                let mut it = item.into_inner();
+                match (it.next(), it.next()) {
+                    (Some(n), Some(t)) => {
+                        let n = cx.ident(n);
+                        Some(Item::Section(n, cx.ltext(t)))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        out.items.extend(lowered);
+    }
+}

@@ -1,0 +1,301 @@
+//! Parsing: source text to the syntax tree ([`ast`]), with every syntax error of a file.
+//!
+//! The grammar lives in `grammar/policy.pest`. After a syntax error the parser resumes at the
+//! next line that starts a top-level item, so one typo does not hide the rest of the file.
+
+pub mod ast;
+mod lower;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::source::{FileId, Span};
+use pest::Parser;
+
+/// The generated pest parser.
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/policy.pest"]
+pub struct PolicyParser;
+
+/// Keywords that start a top-level item; recovery resumes at a line starting with one.
+const ITEM_KEYWORDS: &[&str] = &[
+    "import",
+    "policy",
+    "store",
+    "purpose",
+    "basis",
+    "recipient",
+    "condition",
+    "state",
+    "event",
+    "category",
+    "storage",
+    "use",
+    "rights",
+    "section",
+];
+
+/// Deepest brace nesting accepted; the grammar nests at most four levels, so anything deeper is
+/// garbage and is refused before pest recurses into it.
+const MAX_NESTING: usize = 64;
+
+/// Parses one file. Returns the items that parsed, and a diagnostic per syntax error.
+pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let mut out = ast::File::default();
+    if let Some(at) = too_deep(text) {
+        diags.push(
+            Diagnostic::new(Code::Syntax, Span::new(file, at, at + 1), "braces are nested too deeply")
+                .label("nesting exceeds the limit here")
+                .help(format!("policies nest at most a few levels; {MAX_NESTING} is the limit")),
+        );
+        return (out, diags);
+    }
+    // Track literal attempts too, so messages can say "expected `}`".
+    pest::set_error_detail(true);
+    let mut start = 0;
+    while start < text.len() {
+        let chunk = &text[start..];
+        match PolicyParser::parse(Rule::file, chunk) {
+            Ok(mut pairs) => {
+                if let Some(file_pair) = pairs.next() {
+                    lower::lower_file(file, start, file_pair, &mut out, &mut diags);
+                }
+                break;
+            }
+            Err(err) => {
+                let (pos, d) = syntax_error(file, start, chunk, &err);
+                diags.push(d);
+                // Keep whatever parsed before the error: re-parse the prefix up to the item
+                // that contains it.
+                let resume = next_item_start(text, start + pos);
+                let prefix_end = item_start_before(text, start, start + pos);
+                if prefix_end > start
+                    && let Ok(mut pairs) = PolicyParser::parse(Rule::file, &text[start..prefix_end])
+                    && let Some(p) = pairs.next()
+                {
+                    lower::lower_file(file, start, p, &mut out, &mut diags);
+                }
+                match resume {
+                    Some(r) => start = r,
+                    None => break,
+                }
+            }
+        }
+    }
+    (out, diags)
+}
+
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' | '\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            '}' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn line_starts_item(line: &str) -> bool {
+    ITEM_KEYWORDS
+        .iter()
+        .any(|k| line.strip_prefix(k).is_some_and(|rest| rest.starts_with([' ', '\t', '"', '{']) || rest.is_empty()))
+}
+
+/// The offset of the first line after `pos` that starts (in column 1) with an item keyword.
+fn next_item_start(text: &str, pos: usize) -> Option<usize> {
+    let mut offset = text[pos..].find('\n').map(|i| pos + i + 1)?;
+    while offset < text.len() {
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if line_starts_item(&text[offset..line_end]) {
+            return Some(offset);
+        }
+        offset = line_end + 1;
+    }
+    None
+}
+
+/// The offset of the last line at or before `pos` (and after `from`) that starts an item.
+fn item_start_before(text: &str, from: usize, pos: usize) -> usize {
+    let mut best = from;
+    let mut offset = from;
+    while offset <= pos && offset < text.len() {
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if line_starts_item(&text[offset..line_end]) {
+            best = offset;
+        }
+        offset = line_end + 1;
+    }
+    best
+}
+
+fn syntax_error(file: FileId, base: usize, chunk: &str, err: &pest::error::Error<Rule>) -> (usize, Diagnostic) {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found = found_token(&chunk[pos..]);
+    let (expected, message) = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut words: Vec<String> = positives.iter().filter_map(|r| rule_words(*r)).map(str::to_string).collect();
+            // Punctuation is matched by literals, which pest reports only as parse attempts.
+            if let Some(attempts) = err.parse_attempts() {
+                for t in attempts.expected_tokens() {
+                    let token = t.to_string();
+                    if matches!(token.as_str(), "{" | "}" | "(" | ")" | "," | ":") {
+                        words.push(format!("`{token}`"));
+                    }
+                }
+            }
+            words.sort_unstable();
+            words.dedup();
+            let expected = join_alternatives(&words);
+            let message = match (&found, expected.is_empty()) {
+                (None, _) => "unexpected end of file".to_string(),
+                (Some(f), true) => format!("unexpected `{f}`"),
+                (Some(f), false) => format!("expected {expected}, found `{f}`"),
+            };
+            (expected, message)
+        }
+        ErrorVariant::CustomError { message } => (String::new(), message.clone()),
+    };
+    let len = found.as_ref().map_or(0, |f| f.len()).max(1);
+    let end = (base + pos + len).min(base + chunk.len()).max(base + pos);
+    let mut d = Diagnostic::new(Code::Syntax, Span::new(file, base + pos, end), message);
+    d = d.label(if expected.is_empty() { "not valid here".to_string() } else { format!("expected {expected}") });
+    let hint = match found.as_deref() {
+        None => Some("an item is not closed: check that every `{` has its `}`".to_string()),
+        Some(f) if f.starts_with('"') && !f[1..].contains('"') => {
+            Some("a string must end on the line it starts; join long text with adjacent strings".into())
+        }
+        _ if expected.contains("a unit") => Some("durations read like `7 days`, `2 months` or `1 year`".into()),
+        _ if expected.contains("a date") => Some("dates are written `YYYY-MM-DD`".into()),
+        _ => None,
+    };
+    (pos, d.maybe_help(hint))
+}
+
+/// The token at the start of `rest`, for the message.
+fn found_token(rest: &str) -> Option<String> {
+    let c = rest.chars().next()?;
+    let token: String = if c.is_alphanumeric() || c == '_' {
+        rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+    } else if c == '"' {
+        let end = rest[1..].find(['"', '\n']).map_or(rest.len(), |i| i + 2).min(rest.len());
+        rest[..end].to_string()
+    } else {
+        c.to_string()
+    };
+    Some(token.chars().take(40).collect())
+}
+
+fn join_alternatives(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// What a grammar rule is called in messages; `None` hides plumbing rules.
+fn rule_words(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "end of file",
+        Rule::ident | Rule::ident_list | Rule::event_alts => "a name",
+        Rule::path => "a name",
+        Rule::string | Rule::text_value => "a string",
+        Rule::number => "a number",
+        Rule::date => "a date",
+        Rule::ltext => "localised text `{ en \"…\" }`",
+        Rule::ltext_entry => "a locale and its text",
+        Rule::duration => "a duration",
+        Rule::unit => "a unit (`hours`, `days`, `weeks`, `months`, `years`)",
+        Rule::role => "`controller` or `processor`",
+        Rule::precedence => "`module` or `parent`",
+        Rule::field_type | Rule::enum_type => "a field type",
+        Rule::field_body | Rule::retain_opts => "`{`",
+        Rule::clock => "a duration",
+        Rule::at_most => "`at most`",
+        Rule::import_decl
+        | Rule::policy_decl
+        | Rule::store_decl
+        | Rule::purpose_decl
+        | Rule::basis_decl
+        | Rule::recipient_decl
+        | Rule::condition_decl
+        | Rule::state_decl
+        | Rule::event_decl
+        | Rule::category_decl
+        | Rule::storage_decl
+        | Rule::use_decl
+        | Rule::rights_decl
+        | Rule::section_decl => "an item (`policy`, `category`, `purpose`, …)",
+        Rule::h_version
+        | Rule::h_effective
+        | Rule::h_locales
+        | Rule::h_default
+        | Rule::h_fallback
+        | Rule::h_role
+        | Rule::h_title
+        | Rule::h_feature
+        | Rule::h_part_of
+        | Rule::h_controller
+        | Rule::h_availability
+        | Rule::h_schedule => "a header statement",
+        Rule::field_decl
+        | Rule::c_only_if
+        | Rule::c_role
+        | Rule::c_use
+        | Rule::c_systems
+        | Rule::c_share
+        | Rule::c_stored
+        | Rule::c_not_stored
+        | Rule::c_retain => "a category statement (`field`, `use`, `retain`, …)",
+        Rule::d_label => "`label`",
+        Rule::d_name => "`name`",
+        Rule::d_description => "`description`",
+        Rule::d_withdrawal => "`withdrawal`",
+        Rule::d_renamed => "`renamed from`",
+        Rule::d_citation => "`citation`",
+        Rule::d_schedule => "`schedule`",
+        Rule::d_of => "`of`",
+        Rule::r_indefinite | Rule::r_while | Rule::r_until | Rule::r_earliest | Rule::r_clock => "a retention rule",
+        Rule::b_table
+        | Rule::b_collection
+        | Rule::b_keys
+        | Rule::b_topic
+        | Rule::b_bucket
+        | Rule::b_collected
+        | Rule::b_event
+        | Rule::b_key => "a storage binding (`table`, `collected at`, …)",
+        Rule::s_fields | Rule::s_requires | Rule::s_under => "a sharing statement",
+        Rule::o_anonymise | Rule::o_backups | Rule::o_tolerance | Rule::o_wording => "a retention option",
+        Rule::st_data | Rule::st_in | Rule::st_backed => "a storage statement",
+        Rule::rt_deletion | Rule::rt_self | Rule::rt_age => "a rights clause",
+        Rule::p_title | Rule::p_url | Rule::p_precedence => "`title`, `url` or `precedence`",
+        Rule::a_regions | Rule::a_note => "`regions` or `note`",
+        Rule::c_name | Rule::c_contact => "`name` or `contact`",
+        Rule::controller_parent | Rule::controller_entity => "`as parent` or `{`",
+        Rule::of_account | Rule::of_resource => "`account` or `resource`",
+        Rule::f_sensitive | Rule::f_internal => "a field flag",
+        _ => return None,
+    })
+}
