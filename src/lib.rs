@@ -15,6 +15,7 @@ pub mod names;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
+pub mod synth;
 
 use std::path::Path;
 
