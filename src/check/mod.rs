@@ -171,7 +171,7 @@ impl<'a> Checker<'a> {
     fn text(&mut self, lt: &LText, what: &str) -> Text {
         let mut map = BTreeMap::new();
         for (loc, val) in &lt.entries {
-            if !self.locales.iter().any(|l| *l == loc.name) {
+            if !self.locales.contains(&loc.name) {
                 let help = did_you_mean(&loc.name, self.locales.iter().map(String::as_str))
                     .unwrap_or_else(|| format!("declared locales are {}", self.locales.join(", ")));
                 self.push(
@@ -1040,8 +1040,7 @@ impl<'a> Checker<'a> {
         };
 
         for b in binding_asts {
-            if let Some(span) = not_stored {
-                let _ = span;
+            if not_stored.is_some() {
                 self.push(
                     err(Code::Mismatch, b.span, format!("{what} is `not stored` but is bound to a store"))
                         .label("stored here")
@@ -1166,9 +1165,6 @@ impl<'a> Checker<'a> {
                 1
             }
         };
-        if amount == 1 && d.unit.name.ends_with('s') || amount > 1 && !d.unit.name.ends_with('s') {
-            // Both spellings mean the same; no diagnostic, the documents choose the right plural.
-        }
         model::Duration { amount, unit }
     }
 
@@ -1564,8 +1560,8 @@ impl<'a> Checker<'a> {
             let ast::Item::Use(u) = item else { continue };
             if let Some(b) = &u.basis
                 && is_consent(&b.name)
-                && !p.purpose(&u.purpose.name).is_some_and(|pu| pu.withdrawal.is_some())
-                && !p.basis(&b.name).is_some_and(|bb| bb.withdrawal.is_some())
+                && p.purpose(&u.purpose.name).is_none_or(|pu| pu.withdrawal.is_none())
+                && p.basis(&b.name).is_none_or(|bb| bb.withdrawal.is_none())
             {
                 self.push(
                     err(

@@ -219,7 +219,7 @@ pub enum CategoryStmt {
     /// `not stored`.
     NotStored(Span),
     /// `retain …`.
-    Retain(Retention),
+    Retain(Box<Retention>),
 }
 
 /// A field of a category.

@@ -292,7 +292,7 @@ impl Cx<'_> {
                 Rule::c_share => Some(CategoryStmt::Share(self.share(s))),
                 Rule::c_stored => Some(CategoryStmt::Stored(self.binding(s))),
                 Rule::c_not_stored => Some(CategoryStmt::NotStored(sspan)),
-                Rule::c_retain => self.retention(s).map(CategoryStmt::Retain),
+                Rule::c_retain => self.retention(s).map(|r| CategoryStmt::Retain(Box::new(r))),
                 _ => self.attr(s).map(CategoryStmt::Attr),
             };
             stmts.extend(stmt);
