@@ -220,7 +220,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "end of file",
         Rule::ident | Rule::ident_list | Rule::event_alts => "a name",
-        Rule::path => "a name",
+        Rule::path | Rule::location_name => "a name",
         Rule::string | Rule::text_value => "a string",
         Rule::number => "a number",
         Rule::date => "a date",
