@@ -100,7 +100,8 @@ fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<P
             );
             continue;
         }
-        if loaded.sources.find(&path).is_some() {
+        // Compare canonical paths: `a/../b.policy` and `b.policy` are one file.
+        if loaded.sources.files().any(|(_, f)| canonical(&f.path) == key) {
             continue; // already loaded through another import: declarations are shared, not duplicated
         }
         match reader.read(&path) {

@@ -14,16 +14,20 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Checks a loaded policy. Returns the model if there are no errors (warnings may remain).
 pub fn check(loaded: &Loaded) -> (Option<model::Policy>, Diagnostics) {
     let mut diags = loaded.diags.clone();
-    if diags.has_errors() {
-        // Names cannot be resolved soundly while parts of a file are missing; report the
-        // syntax errors alone rather than a cascade of undefined names.
+    let Some((root, root_file)) = loaded.files.first() else {
+        return (None, diags);
+    };
+    // After a syntax or import error some declarations are missing. The items that did parse
+    // are still checked, so one typo does not hide the other problems, but references to
+    // names (which may have been declared in the lost text) and unused warnings are not
+    // reported. Without the header even the locales are unknown: then syntax errors come alone.
+    let partial = diags.has_errors();
+    if partial && !root_file.items.iter().any(|i| matches!(i, ast::Item::Policy(_))) {
         diags.sort();
         return (None, diags);
     }
-    let Some((root, _)) = loaded.files.first() else {
-        return (None, diags);
-    };
     let mut cx = Checker::new(*root, loaded);
+    cx.partial = partial;
     let policy = cx.run();
     diags.extend(cx.diags);
     diags.sort();
@@ -69,6 +73,8 @@ struct Checker<'a> {
     /// Declared names per kind: name → (span of the name, declared in the root file).
     declared: BTreeMap<Kind, BTreeMap<String, (Span, bool)>>,
     used: BTreeSet<(Kind, String)>,
+    /// Parts of the policy failed to parse: do not report undefined or unused names.
+    partial: bool,
 }
 
 fn err(code: Code, span: Span, msg: impl Into<String>) -> Diagnostic {
@@ -98,6 +104,7 @@ impl<'a> Checker<'a> {
             fallback: None,
             declared: BTreeMap::new(),
             used: BTreeSet::new(),
+            partial: false,
         }
     }
 
@@ -115,9 +122,11 @@ impl<'a> Checker<'a> {
         if let Err(why) = names::check_name(&id.name) {
             let suggestion = names::suggest_snake(&id.name);
             let mut d = err(Code::BadIdentifier, id.span, format!("`{}` cannot be used as a name", id.name)).label(why);
-            if suggestion != id.name && names::check_name(&suggestion).is_ok() {
-                d = d.help(format!("write it as `{suggestion}`"));
-            }
+            d = if suggestion != id.name && names::check_name(&suggestion).is_ok() {
+                d.help(format!("write it as `{suggestion}`"))
+            } else {
+                d.help("choose another name: it must become a SQL and a Rust identifier")
+            };
             self.push(d);
         }
     }
@@ -146,6 +155,9 @@ impl<'a> Checker<'a> {
             self.used.insert((kind, id.name.clone()));
             return true;
         }
+        if self.partial {
+            return false;
+        }
         let mut candidates: Vec<&str> =
             self.declared.get(&kind).map(|t| t.keys().map(String::as_str).collect()).unwrap_or_default();
         if kind == Kind::Basis {
@@ -156,6 +168,7 @@ impl<'a> Checker<'a> {
                 Kind::Basis => {
                     "declare it with `basis name: kind { … }` or use a built-in such as `gdpr_contract`".into()
                 }
+                Kind::Store => format!("declare it with `store {}: KIND {{ name {{ … }} }}`", id.name),
                 _ => format!("declare it with `{} {} {{ … }}`", kind_keyword(kind), id.name),
             })
         });
@@ -183,7 +196,9 @@ impl<'a> Checker<'a> {
             }
             if map.insert(loc.name.clone(), val.value.clone()).is_some() {
                 self.push(
-                    err(Code::Duplicate, loc.span, format!("{what} has two `{}` texts", loc.name)).label("second text"),
+                    err(Code::Duplicate, loc.span, format!("{what} has two `{}` texts", loc.name))
+                        .label("second text")
+                        .help("keep one text per locale; adjacent strings are joined, so long text can span lines"),
                 );
             }
         }
@@ -198,7 +213,8 @@ impl<'a> Checker<'a> {
                             lt.span,
                             format!("{what} has no {list} text; the default locale's text is used"),
                         )
-                        .label("translation missing"),
+                        .label("translation missing")
+                        .help(format!("add {} here to replace the fallback", missing_example(&missing))),
                     );
                     for l in missing {
                         map.insert(l, text.clone());
@@ -238,7 +254,8 @@ impl<'a> Checker<'a> {
                             if self.locales.contains(&l.name) {
                                 self.push(
                                     err(Code::Duplicate, l.span, format!("locale `{}` is listed twice", l.name))
-                                        .label("repeated"),
+                                        .label("repeated")
+                                        .help("remove the repetition"),
                                 );
                             } else {
                                 self.locales.push(l.name.clone());
@@ -438,7 +455,11 @@ impl<'a> Checker<'a> {
                 HeaderStmt::Version(v) => {
                     version = true;
                     if v.value.trim().is_empty() || v.value.chars().any(char::is_control) {
-                        self.push(err(Code::BadValue, v.span, "the version cannot be empty").label("empty version"));
+                        self.push(
+                            err(Code::BadValue, v.span, "the version cannot be empty")
+                                .label("empty version")
+                                .help("write e.g. `version \"1.0.0\"`"),
+                        );
                     }
                     p.version = v.value.clone();
                 }
@@ -468,7 +489,8 @@ impl<'a> Checker<'a> {
                         None => {
                             self.push(
                                 err(Code::Missing, *span, "`part of` needs the parent policy's `title`")
-                                    .label("no title"),
+                                    .label("no title")
+                                    .help("add `title { … }` naming the parent policy"),
                             );
                             Text::default()
                         }
@@ -486,7 +508,9 @@ impl<'a> Checker<'a> {
                         }
                         None => {
                             self.push(
-                                err(Code::Missing, *span, "`part of` needs the parent policy's `url`").label("no url"),
+                                err(Code::Missing, *span, "`part of` needs the parent policy's `url`")
+                                    .label("no url")
+                                    .help("add `url \"https://…\"` pointing at the parent policy"),
                             );
                             String::new()
                         }
@@ -525,7 +549,11 @@ impl<'a> Checker<'a> {
                     let n = match name {
                         Some(n) => self.text(n, "the controller's name"),
                         None => {
-                            self.push(err(Code::Missing, *span, "the controller needs a `name`").label("no name"));
+                            self.push(
+                                err(Code::Missing, *span, "the controller needs a `name`")
+                                    .label("no name")
+                                    .help("add `name { … }` with the controller's legal name"),
+                            );
                             Text::default()
                         }
                     };
@@ -876,7 +904,9 @@ impl<'a> Checker<'a> {
                         u.purpose == purpose.name && u.basis == basis.as_ref().map(|b| b.name.clone())
                     }) {
                         self.push(
-                            err(Code::Duplicate, *span, format!("{what} states this use twice")).label("repeated"),
+                            err(Code::Duplicate, *span, format!("{what} states this use twice"))
+                                .label("repeated")
+                                .help("remove the repetition"),
                         );
                     }
                     uses.push((
@@ -893,7 +923,8 @@ impl<'a> Checker<'a> {
                         if self.resolve(Kind::Store, s) && systems.contains(&s.name) {
                             self.push(
                                 err(Code::Duplicate, s.span, format!("system `{}` is listed twice", s.name))
-                                    .label("repeated"),
+                                    .label("repeated")
+                                    .help("remove the repetition"),
                             );
                         }
                         if !systems.contains(&s.name) {
@@ -977,7 +1008,7 @@ impl<'a> Checker<'a> {
                     self.push(
                         err(Code::Undefined, f.span, format!("{what} has no field `{}`", f.name))
                             .label("not a field of this category")
-                            .maybe_help(help),
+                            .help(help.unwrap_or_else(|| format!("the fields of {what} are {}", list(&field_names)))),
                     );
                 }
             }
@@ -991,7 +1022,9 @@ impl<'a> Checker<'a> {
                 };
                 if requires.contains(&req) {
                     self.push(
-                        err(Code::Duplicate, r.span, format!("`{}` is required twice", r.name)).label("repeated"),
+                        err(Code::Duplicate, r.span, format!("`{}` is required twice", r.name))
+                            .label("repeated")
+                            .help("remove the repetition"),
                     );
                 } else {
                     requires.push(req);
@@ -1051,7 +1084,8 @@ impl<'a> Checker<'a> {
                 if bindings.iter().any(|x: &model::Binding| x.store == m.store && x.location == m.location) {
                     self.push(
                         err(Code::Duplicate, b.span, format!("{what} is bound to the same place twice"))
-                            .label("repeated binding"),
+                            .label("repeated binding")
+                            .help("remove one of the `stored in` statements"),
                     );
                 }
                 bindings.push(m);
@@ -1088,7 +1122,9 @@ impl<'a> Checker<'a> {
                 self.name(v);
                 if !seen.insert(v.name.clone()) {
                     self.push(
-                        err(Code::Duplicate, v.span, format!("variant `{}` is listed twice", v.name)).label("repeated"),
+                        err(Code::Duplicate, v.span, format!("variant `{}` is listed twice", v.name))
+                            .label("repeated")
+                            .help("remove the repetition"),
                     );
                 }
             }
@@ -1180,7 +1216,9 @@ impl<'a> Checker<'a> {
             self.resolve(Kind::Event, e);
             if names.contains(&e.name) {
                 self.push(
-                    err(Code::Duplicate, e.span, format!("event `{}` is listed twice", e.name)).label("repeated"),
+                    err(Code::Duplicate, e.span, format!("event `{}` is listed twice", e.name))
+                        .label("repeated")
+                        .help("remove the repetition"),
                 );
             } else {
                 names.push(e.name.clone());
@@ -1216,6 +1254,13 @@ impl<'a> Checker<'a> {
                 }
             }
             ast::Rule::Earliest(cs) => {
+                if cs.len() < 2 {
+                    self.push(
+                        err(Code::Missing, r.span, "`earliest of` needs at least two clocks")
+                            .label("only one clock")
+                            .help("write a single clock without `earliest of`, e.g. `retain 7 days`"),
+                    );
+                }
                 model::Rule::Expires { while_state: None, clocks: cs.iter().map(|c| self.clock(c)).collect() }
             }
             ast::Rule::Clock(c) => model::Rule::Expires { while_state: None, clocks: vec![self.clock(c)] },
@@ -1232,7 +1277,8 @@ impl<'a> Checker<'a> {
                             loc.span,
                             format!("locale `{}` is not declared by the policy", loc.name),
                         )
-                        .label("unknown locale"),
+                        .label("unknown locale")
+                        .help(format!("declared locales are {}", self.locales.join(", "))),
                     );
                 }
             }
@@ -1330,7 +1376,8 @@ impl<'a> Checker<'a> {
                                     value.span,
                                     format!("`{}` cannot be a SQL table name", value.value),
                                 )
-                                .label(why),
+                                .label(why)
+                                .help("write `table name` or `table schema.name`, each part at most 63 bytes"),
                             );
                         }
                         let (schema, name) = match value.value.split_once('.') {
@@ -1344,7 +1391,8 @@ impl<'a> Checker<'a> {
                         if value.value.is_empty() || value.value.chars().any(|c| c.is_whitespace() || c.is_control()) {
                             self.push(
                                 err(Code::BadValue, value.span, "a key pattern cannot be empty or contain spaces")
-                                    .label("invalid pattern"),
+                                    .label("invalid pattern")
+                                    .help("write a glob such as `\"app:log:*\"`"),
                             );
                         }
                         model::Location::Keys { pattern: value.value.clone() }
@@ -1355,7 +1403,8 @@ impl<'a> Checker<'a> {
                         {
                             self.push(
                                 err(Code::BadValue, value.span, format!("`{}` is not a valid topic name", value.value))
-                                    .label("invalid topic"),
+                                    .label("invalid topic")
+                                    .help("Kafka topics are 1 to 249 letters, digits, `.`, `_` and `-`"),
                             );
                         }
                         model::Location::Topic { name: value.value.clone() }
@@ -1372,7 +1421,8 @@ impl<'a> Checker<'a> {
                                     value.span,
                                     format!("`{}` is not a valid bucket name", value.value),
                                 )
-                                .label("invalid bucket"),
+                                .label("invalid bucket")
+                                .help("bucket names are 3 to 63 lowercase letters, digits, `-`, `_` and `.`"),
                             );
                         }
                         if let Some(pf) = prefix
@@ -1386,7 +1436,8 @@ impl<'a> Checker<'a> {
                                     pf.span,
                                     "an object-key prefix cannot contain `<`, `&` or control characters",
                                 )
-                                .label("invalid prefix"),
+                                .label("invalid prefix")
+                                .help("use a plain key prefix such as `\"logs/\"`"),
                             );
                         }
                         model::Location::Bucket {
@@ -1435,13 +1486,22 @@ impl<'a> Checker<'a> {
             self.resolve(Kind::Event, e);
             check_column(self, col, &format!("time of `{}`", e.name));
             if events.insert(e.name.clone(), col.name.clone()).is_some() {
-                self.push(err(Code::Duplicate, e.span, format!("event `{}` is bound twice", e.name)).label("repeated"));
+                self.push(
+                    err(Code::Duplicate, e.span, format!("event `{}` is bound twice", e.name))
+                        .label("repeated")
+                        .help("one field holds the time of each event"),
+                );
             }
         }
         if let Some(k) = &b.key
             && !fields.iter().any(|f| f.name == k.name)
         {
-            self.push(err(Code::Undefined, k.span, format!("{what} has no field `{}`", k.name)).label("not a field"));
+            self.push(
+                err(Code::Undefined, k.span, format!("{what} has no field `{}`", k.name)).label("not a field").help(
+                    did_you_mean(&k.name, fields.iter().map(|f| f.name.as_str()))
+                        .unwrap_or_else(|| "the key must be one of the category's fields".into()),
+                ),
+            );
         }
 
         // What the rule needs from this store.
@@ -1485,7 +1545,9 @@ impl<'a> Checker<'a> {
                 ),
                 K::Postgres | K::Mysql | K::Sqlite | K::Mongodb => {
                     for e in &rule_events {
-                        if !events.contains_key(e) {
+                        // An undefined event is reported where it is named.
+                        let declared = self.declared.get(&Kind::Event).is_some_and(|t| t.contains_key(e));
+                        if declared && !events.contains_key(e) {
                             self.push(
                                 err(Code::Missing, b.span, format!("the binding to `{}` does not say which field holds the time of `{e}`", b.store.name))
                                     .label(format!("needs `event {e} at FIELD`"))
@@ -1592,7 +1654,8 @@ impl<'a> Checker<'a> {
                     if s.stores.is_empty() {
                         self.push(
                             err(Code::Missing, s.name.span, format!("{what} names no store"))
-                                .label("needs `stored in STORE`"),
+                                .label("needs `stored in STORE`")
+                                .help("add `stored in STORE, …`"),
                         );
                     }
                     let data = match &s.data {
@@ -1625,7 +1688,8 @@ impl<'a> Checker<'a> {
                             Ok(n) if (1..=120).contains(&n) => p.rights.minimum_age = Some(n),
                             _ => self.push(
                                 err(Code::BadValue, a.span, format!("`{}` is not a plausible minimum age", a.value))
-                                    .label("expected 1 to 120"),
+                                    .label("expected 1 to 120")
+                                    .help("write the age in years, e.g. `minimum age 14`"),
                             ),
                         }
                     }
@@ -1636,7 +1700,8 @@ impl<'a> Checker<'a> {
                         if p.sections.insert(*s, t).is_some() {
                             self.push(
                                 err(Code::Duplicate, name.span, format!("section `{}` has text twice", name.name))
-                                    .label("second text"),
+                                    .label("second text")
+                                    .help("merge the two texts"),
                             );
                         }
                     }
@@ -1665,6 +1730,9 @@ impl<'a> Checker<'a> {
     }
 
     fn unused(&mut self) {
+        if self.partial {
+            return;
+        }
         let mut warnings = Vec::new();
         for (kind, table) in &self.declared {
             if matches!(kind, Kind::Category | Kind::Storage) {
@@ -1732,6 +1800,10 @@ fn valid_url(s: &str) -> bool {
         let host = r.split(['/', '?', '#']).next().unwrap_or("");
         !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
     })
+}
+
+fn list(names: &[&str]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 fn missing_example(missing: &[String]) -> String {

@@ -65,14 +65,23 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
                 let (pos, d) = syntax_error(file, start, chunk, &err);
                 diags.push(d);
                 // Keep whatever parsed before the error: re-parse the prefix up to the item
-                // that contains it.
-                let resume = next_item_start(text, start + pos);
-                let prefix_end = item_start_before(text, start, start + pos);
-                if prefix_end > start
-                    && let Ok(mut pairs) = PolicyParser::parse(Rule::file, &text[start..prefix_end])
-                    && let Some(p) = pairs.next()
-                {
-                    lower::lower_file(file, start, p, &mut out, &mut diags);
+                // that contains it. An unclosed item is only noticed at the start of the next
+                // one, so step back an item at a time (a few steps at most) until it parses.
+                let at_item = line_start(text, start + pos)
+                    .filter(|&l| l == start + pos && l > start && line_starts_item(&text[l..]));
+                let resume = at_item.or_else(|| next_item_start(text, start + pos));
+                let mut prefix_end = item_start_before(text, start, start + pos);
+                for _ in 0..4 {
+                    if prefix_end <= start {
+                        break;
+                    }
+                    if let Ok(mut pairs) = PolicyParser::parse(Rule::file, &text[start..prefix_end]) {
+                        if let Some(p) = pairs.next() {
+                            lower::lower_file(file, start, p, &mut out, &mut diags);
+                        }
+                        break;
+                    }
+                    prefix_end = item_start_before(text, start, prefix_end - 1);
                 }
                 match resume {
                     Some(r) => start = r,
@@ -113,6 +122,11 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// The start of the line holding `pos`.
+fn line_start(text: &str, pos: usize) -> Option<usize> {
+    text.get(..pos).map(|before| before.rfind('\n').map_or(0, |i| i + 1))
+}
+
 fn line_starts_item(line: &str) -> bool {
     ITEM_KEYWORDS
         .iter()
@@ -148,19 +162,42 @@ fn item_start_before(text: &str, from: usize, pos: usize) -> usize {
 
 fn syntax_error(file: FileId, base: usize, chunk: &str, err: &pest::error::Error<Rule>) -> (usize, Diagnostic) {
     use pest::error::{ErrorVariant, InputLocation};
-    let pos = match err.location {
+    let mut pos = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    let attempts = err.parse_attempts();
+    // pest places the error at the farthest *rule* it tried; a literal (`:`, `after`, `}`)
+    // tried farther on is the better place and the better explanation.
+    let shown = |token: &str| {
+        matches!(token, "{" | "}" | "(" | ")" | "," | ":")
+            || (!token.is_empty() && token.chars().all(|c| c.is_ascii_lowercase()))
+    };
+    let literal_is_farther = attempts.as_ref().is_some_and(|a| {
+        a.max_position > pos
+            && a.max_position <= chunk.len()
+            && a.expected_tokens().iter().any(|t| shown(&t.to_string()))
+    });
+    if let (true, Some(a)) = (literal_is_farther, &attempts) {
+        pos = a.max_position;
+    }
+    let pos = floor_boundary(chunk, pos);
     let found = found_token(&chunk[pos..]);
     let (expected, message) = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut words: Vec<String> = positives.iter().filter_map(|r| rule_words(*r)).map(str::to_string).collect();
-            // Punctuation is matched by literals, which pest reports only as parse attempts.
-            if let Some(attempts) = err.parse_attempts() {
+            // Farther on only literals were tried: they alone say what was expected.
+            let mut words: Vec<String> = if literal_is_farther {
+                Vec::new()
+            } else {
+                positives.iter().filter_map(|r| rule_words(*r)).map(str::to_string).collect()
+            };
+            // Punctuation (and, farther on, keywords) are literals, which pest reports only as
+            // parse attempts.
+            if let Some(attempts) = &attempts {
                 for t in attempts.expected_tokens() {
                     let token = t.to_string();
-                    if matches!(token.as_str(), "{" | "}" | "(" | ")" | "," | ":") {
+                    let punctuation = matches!(token.as_str(), "{" | "}" | "(" | ")" | "," | ":");
+                    if punctuation || (literal_is_farther && shown(&token)) {
                         words.push(format!("`{token}`"));
                     }
                 }
@@ -170,6 +207,7 @@ fn syntax_error(file: FileId, base: usize, chunk: &str, err: &pest::error::Error
             let expected = join_alternatives(&words);
             let message = match (&found, expected.is_empty()) {
                 (None, _) => "unexpected end of file".to_string(),
+                (Some(f), _) if unterminated(f) => "this string is not closed on its line".to_string(),
                 (Some(f), true) => format!("unexpected `{f}`"),
                 (Some(f), false) => format!("expected {expected}, found `{f}`"),
             };
@@ -183,14 +221,29 @@ fn syntax_error(file: FileId, base: usize, chunk: &str, err: &pest::error::Error
     d = d.label(if expected.is_empty() { "not valid here".to_string() } else { format!("expected {expected}") });
     let hint = match found.as_deref() {
         None => Some("an item is not closed: check that every `{` has its `}`".to_string()),
-        Some(f) if f.starts_with('"') && !f[1..].contains('"') => {
+        Some(f) if unterminated(f) => {
             Some("a string must end on the line it starts; join long text with adjacent strings".into())
         }
         _ if expected.contains("a unit") => Some("durations read like `7 days`, `2 months` or `1 year`".into()),
         _ if expected.contains("a date") => Some("dates are written `YYYY-MM-DD`".into()),
-        _ => None,
+        _ if expected.contains("`}`") => {
+            Some("check the spelling of the statement, or whether the block before it is closed".into())
+        }
+        _ => Some("docs/language.md lists what each item may contain".into()),
     };
     (pos, d.maybe_help(hint))
+}
+
+fn unterminated(token: &str) -> bool {
+    token.starts_with('"') && !token[1..].contains('"')
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// The token at the start of `rest`, for the message.
@@ -199,7 +252,12 @@ fn found_token(rest: &str) -> Option<String> {
     let token: String = if c.is_alphanumeric() || c == '_' {
         rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
     } else if c == '"' {
-        let end = rest[1..].find(['"', '\n']).map_or(rest.len(), |i| i + 2).min(rest.len());
+        // Up to and including the closing quote; an unclosed string stops before the newline.
+        let end = match rest[1..].find(['"', '\n']) {
+            Some(i) if rest.as_bytes()[i + 1] == b'"' => i + 2,
+            Some(i) => i + 1,
+            None => rest.len(),
+        };
         rest[..end].to_string()
     } else {
         c.to_string()
