@@ -17,6 +17,10 @@ pub struct FsReader;
 
 impl Reader for FsReader {
     fn read(&self, path: &Path) -> std::io::Result<String> {
+        // Only regular files: a device or FIFO (`/dev/zero`) would never end.
+        if !std::fs::metadata(path)?.is_file() {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"));
+        }
         std::fs::read_to_string(path)
     }
 }
@@ -85,6 +89,15 @@ fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<P
     loaded.files.push((id, file));
     let dir = loaded.sources.file(id).path.parent().map(Path::to_path_buf).unwrap_or_default();
     for import in imports {
+        if Path::new(&import.value).is_absolute() || import.value.is_empty() {
+            // Absolute paths would tie the policy (and its outputs) to one machine.
+            loaded.diags.push(
+                Diagnostic::new(Code::BadValue, import.span, format!("`{}` is not a relative path", import.value))
+                    .label("import paths are relative")
+                    .help("write the path relative to this file, e.g. `import \"shared/common.policy\"`"),
+            );
+            continue;
+        }
         let path = dir.join(&import.value);
         let key = canonical(&path);
         if let Some(pos) = stack.iter().position(|p| *p == key) {
