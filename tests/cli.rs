@@ -1,0 +1,177 @@
+//! The `policyc` binary: exit codes, JSON diagnostics, `build` outputs and colour.
+
+use assert_cmd::Command;
+use clap::CommandFactory;
+use std::path::Path;
+
+const EXAMPLE: &str = "examples/tencent_im/im.policy";
+const INVALID: &str = "tests/invalid/many_errors.policy";
+const WARNS_ONLY: &str = "tests/invalid/fallback_to_default.policy";
+
+fn policyc() -> Command {
+    let mut c = Command::cargo_bin("policyc").unwrap();
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn check_exit_codes() {
+    policyc().args(["check", EXAMPLE]).assert().code(0);
+    // Warnings alone do not fail.
+    let out = policyc().args(["check", WARNS_ONLY]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("W202"));
+    let out = policyc().args(["check", INVALID]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("9 errors"), "{}", stderr(&out));
+    // A missing file is an I/O problem, not a policy error; it wins over policy errors.
+    policyc().args(["check", "tests/no/such.policy"]).assert().code(2);
+    policyc().args(["check", INVALID, "tests/no/such.policy"]).assert().code(2);
+    // Usage errors.
+    policyc().args(["check"]).assert().code(2);
+    policyc().args(["check", "--no-such-flag", EXAMPLE]).assert().code(2);
+    policyc().args(["frobnicate"]).assert().code(2);
+    policyc().assert().code(2);
+    policyc().args(["--format", "xml", "check", EXAMPLE]).assert().code(2);
+}
+
+#[test]
+fn json_diagnostics() {
+    let out = policyc().args(["--format", "json", "check", INVALID, EXAMPLE]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // Diagnostics go to stdout as one JSON array; nothing human-readable is mixed in.
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items.len(), 9);
+    for d in &items {
+        assert_eq!(d["file"], INVALID);
+        assert!(d["line"].as_u64().unwrap() >= 1);
+        assert!(d["column"].as_u64().unwrap() >= 1);
+        assert!(d["code"].as_str().unwrap().starts_with('E'));
+        assert_eq!(d["severity"], "error");
+        assert!(!d["message"].as_str().unwrap().is_empty());
+    }
+    assert_eq!((&items[0]["code"], &items[0]["line"], &items[0]["column"]), (&"E001".into(), &17.into(), &1.into()));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+
+    // A clean policy prints an empty array.
+    let out = policyc().args(["check", "--format", "json", EXAMPLE]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(), serde_json::json!([]));
+
+    // An unreadable file is reported in the same format, without a position.
+    let out = policyc().args(["check", "--format", "json", "tests/no/such.policy"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items[0]["code"], "E002");
+    assert_eq!(items[0]["file"], "tests/no/such.policy");
+    assert!(items[0]["line"].is_null());
+}
+
+#[test]
+fn build_writes_policy_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    policyc().args(["build", EXAMPLE, "--out"]).arg(&out).assert().code(0);
+    let written = std::fs::read_to_string(out.join("policy.json")).unwrap();
+    let model: policyc::model::Policy = serde_json::from_str(&written).unwrap();
+    let expected = policyc::compile_file(Path::new(EXAMPLE)).unwrap().policy.unwrap();
+    assert_eq!(model, expected);
+    assert_eq!(written, std::fs::read_to_string("generated/tencent_im/policy.json").unwrap());
+    // No temporary files are left behind.
+    let names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
+
+    // An unchanged output is not rewritten (its modification time stays).
+    let before = std::fs::metadata(out.join("policy.json")).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    policyc().args(["build", EXAMPLE, "--out"]).arg(&out).assert().code(0);
+    assert_eq!(std::fs::metadata(out.join("policy.json")).unwrap().modified().unwrap(), before);
+
+    // A changed output is replaced whole.
+    std::fs::write(out.join("policy.json"), "stale").unwrap();
+    policyc().args(["build", EXAMPLE, "--out"]).arg(&out).assert().code(0);
+    assert_eq!(std::fs::read_to_string(out.join("policy.json")).unwrap(), written);
+}
+
+#[test]
+fn build_of_several_files_uses_one_directory_each() {
+    let dir = tempfile::tempdir().unwrap();
+    policyc()
+        .args(["build", EXAMPLE, "tests/fixtures/every_construct.policy", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    assert!(dir.path().join("im/policy.json").is_file());
+    assert!(dir.path().join("every_construct/policy.json").is_file());
+}
+
+#[test]
+fn build_writes_nothing_when_there_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    policyc().args(["build", INVALID, "--out"]).arg(&out).assert().code(1);
+    assert!(!out.exists());
+    // Not even the valid file of a multi-file build.
+    policyc().args(["build", EXAMPLE, INVALID, "--out"]).arg(&out).assert().code(1);
+    assert!(!out.exists());
+    policyc().args(["build", EXAMPLE, "tests/no/such.policy", "--out"]).arg(&out).assert().code(2);
+    assert!(!out.exists());
+    // `--out` is required.
+    policyc().args(["build", EXAMPLE]).assert().code(2);
+}
+
+#[test]
+fn build_into_an_unwritable_place_is_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let out = policyc().args(["build", EXAMPLE, "--out"]).arg(blocker.join("out")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+}
+
+#[test]
+fn help_mentions_every_subcommand() {
+    let out = policyc().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    let cmd = policyc::cli::Cli::command();
+    let subcommands: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+    assert!(subcommands.contains(&"check") && subcommands.contains(&"build"));
+    for name in subcommands {
+        assert!(help.contains(name), "`--help` does not mention `{name}`:\n{help}");
+        // Each subcommand has its own help.
+        policyc().args([name, "--help"]).assert().code(0);
+    }
+    for option in ["--format", "--color"] {
+        assert!(help.contains(option), "{help}");
+    }
+    let build_help =
+        String::from_utf8_lossy(&policyc().args(["build", "--help"]).output().unwrap().stdout).into_owned();
+    assert!(build_help.contains("--out"), "{build_help}");
+    policyc().arg("--version").assert().code(0);
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let has_ansi = |args: &[&str], no_color: bool| {
+        let mut c = policyc();
+        if no_color {
+            c.env("NO_COLOR", "1");
+        }
+        let out = c.args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        stderr(&out).contains('\u{1b}')
+    };
+    // The test's stderr is a pipe, not a terminal: `auto` means no colour.
+    assert!(!has_ansi(&["check", INVALID], false));
+    assert!(!has_ansi(&["--color", "never", "check", INVALID], false));
+    assert!(has_ansi(&["--color", "always", "check", INVALID], false));
+    assert!(has_ansi(&["check", "--color", "always", INVALID], true), "`always` overrides NO_COLOR");
+    assert!(!has_ansi(&["check", INVALID], true));
+}
