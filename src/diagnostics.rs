@@ -3,6 +3,7 @@
 
 use crate::source::{SourceMap, Span};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -242,8 +243,17 @@ pub fn render_human(diags: &Diagnostics, sources: &SourceMap, color: bool) -> St
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
+    // One shared copy and line index of each file, not one per diagnostic.
+    let mut files: std::collections::BTreeMap<crate::source::FileId, Arc<Indexed>> = Default::default();
     for d in diags.iter() {
-        let report = Report::new(d, sources);
+        let text = d.span.map(|s| {
+            let file = files.entry(s.file).or_insert_with(|| {
+                let f = sources.file(s.file);
+                Arc::new(Indexed::new(f.path.display().to_string(), &f.text))
+            });
+            Excerpt::around(file.clone(), s.start, s.end)
+        });
+        let report = Report::new(d, text);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&d.message);
         }
@@ -269,21 +279,13 @@ pub fn summary(diags: &Diagnostics) -> String {
 /// Adapter that lets miette render one of our diagnostics with its source file.
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: Option<miette::NamedSource<String>>,
+    source: Option<Excerpt>,
     message: String,
 }
 
 impl<'a> Report<'a> {
-    fn new(diag: &'a Diagnostic, sources: &SourceMap) -> Self {
-        let (source, message) = match diag.span {
-            Some(s) => {
-                let file = sources.file(s.file);
-                // miette appends `:line:column` itself.
-                let name = file.path.display().to_string();
-                (Some(miette::NamedSource::new(name, file.text.clone())), diag.message.clone())
-            }
-            None => (None, diag.message.clone()),
-        };
+    fn new(diag: &'a Diagnostic, source: Option<Excerpt>) -> Self {
+        let message = diag.message.clone();
         Report { diag, source, message }
     }
 }
@@ -327,5 +329,76 @@ impl miette::Diagnostic for Report<'_> {
         let len = span.end.saturating_sub(span.start);
         let label = if self.diag.label.is_empty() { None } else { Some(self.diag.label.clone()) };
         Some(Box::new(std::iter::once(miette::LabeledSpan::new(label, span.start, len))))
+    }
+}
+
+/// A file's text with the byte offset of each line start.
+struct Indexed {
+    name: String,
+    text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl Indexed {
+    fn new(name: String, text: &str) -> Self {
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Indexed { name, text: Arc::from(text), line_starts }
+    }
+
+    /// 0-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+}
+
+/// The lines around one diagnostic. miette finds line numbers by scanning its source from the
+/// start, so rendering many diagnostics of a large file against the whole text would take
+/// quadratic time; an excerpt keeps each rendering proportional to the lines shown.
+struct Excerpt {
+    file: Arc<Indexed>,
+    /// Byte range of the excerpt in the file (whole lines).
+    start: usize,
+    end: usize,
+    /// 0-based line number of `start`.
+    first_line: usize,
+}
+
+impl Excerpt {
+    /// Context lines kept on each side of the span (miette shows one).
+    const CONTEXT: usize = 3;
+
+    fn around(file: Arc<Indexed>, span_start: usize, span_end: usize) -> Self {
+        let len = file.text.len();
+        let first_line = file.line_of(span_start.min(len)).saturating_sub(Self::CONTEXT);
+        let last_line = file.line_of(span_end.min(len)) + Self::CONTEXT + 1;
+        let start = file.line_starts[first_line];
+        let end = file.line_starts.get(last_line).copied().unwrap_or(len);
+        Excerpt { file, start, end, first_line }
+    }
+}
+
+impl miette::SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        if span.offset() < self.start || span.offset() + span.len() > self.end {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let local = miette::SourceSpan::new((span.offset() - self.start).into(), span.len());
+        let text = self.file.text.get(self.start..self.end).ok_or(miette::MietteError::OutOfBounds)?;
+        let inner = text.read_span(&local, context_lines_before, context_lines_after)?;
+        let data: &'a [u8] = inner.data();
+        let shown = miette::SourceSpan::new((inner.span().offset() + self.start).into(), inner.span().len());
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.file.name.clone(),
+            data,
+            shown,
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
     }
 }

@@ -134,3 +134,21 @@ fn undefined_names_are_not_reported_after_a_syntax_error() {
         c.render(false)
     );
 }
+
+#[test]
+fn syntax_errors_stop_after_fifty() {
+    let text = "purpose p {\n  labl\n}\n".repeat(200);
+    let c = policyc::compile_str("many.policy", &text);
+    assert_eq!(c.diagnostics.len(), 51, "{}", c.render(false));
+    assert_eq!(c.diagnostics.iter().last().unwrap().message, "too many syntax errors; stopping here");
+}
+
+#[test]
+fn rendering_many_diagnostics_of_a_large_file_is_fast_enough_to_finish() {
+    // Every category lacks its retention rule: thousands of diagnostics on a large file. Each
+    // rendered excerpt must not copy the whole file.
+    let text = policyc::synth::policy(2_000, 0).replace("  retain ", "  // retain ");
+    let c = policyc::compile_str("big.policy", &text);
+    assert_eq!(c.diagnostics.iter().filter(|d| d.code.as_str() == "E103").count(), 2_000);
+    assert_eq!(c.render(false).matches("has no retention rule").count(), 2_000);
+}

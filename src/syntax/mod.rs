@@ -37,6 +37,9 @@ const ITEM_KEYWORDS: &[&str] = &[
 /// garbage and is refused before pest recurses into it.
 const MAX_NESTING: usize = 64;
 
+/// Syntax errors reported per file before giving up on the rest.
+const MAX_SYNTAX_ERRORS: usize = 50;
+
 /// Parses one file. Returns the items that parsed, and a diagnostic per syntax error.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
     let mut diags = Diagnostics::default();
@@ -63,7 +66,19 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
             }
             Err(err) => {
                 let (pos, d) = syntax_error(file, start, chunk, &err);
+                let d_end = d.span.map_or(start + pos, |s| s.end);
                 diags.push(d);
+                // Each recovery re-parses the rest of the file: stop before that grows costly.
+                if diags.len() >= MAX_SYNTAX_ERRORS {
+                    // After the last error, so it sorts last.
+                    let at = d_end;
+                    diags.push(
+                        Diagnostic::new(Code::Syntax, Span::new(file, at, at), "too many syntax errors; stopping here")
+                            .label("the rest of the file was not read")
+                            .help("fix the errors above and check again"),
+                    );
+                    break;
+                }
                 // Keep whatever parsed before the error: re-parse the prefix up to the item
                 // that contains it. An unclosed item is only noticed at the start of the next
                 // one, so step back an item at a time (a few steps at most) until it parses.
