@@ -31,6 +31,20 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text.
     pub text: String,
+    /// Byte offsets of line starts, computed on first use (positions of many diagnostics).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    /// A file read from `path`.
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        SourceFile { path: path.into(), text: text.into(), line_starts: std::sync::OnceLock::new() }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    }
 }
 
 /// All files read while compiling one policy, in the order they were read.
@@ -42,7 +56,7 @@ pub struct SourceMap {
 impl SourceMap {
     /// Adds a file and returns its id.
     pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> FileId {
-        self.files.push(SourceFile { path: path.into(), text: text.into() });
+        self.files.push(SourceFile::new(path, text));
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -63,12 +77,13 @@ impl SourceMap {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
-        let text = &self.file(id).text;
-        let offset = offset.min(text.len());
-        let before = &text[..floor_char_boundary(text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        (line, before[line_start..].chars().count() + 1)
+        let file = self.file(id);
+        let text = &file.text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let starts = file.line_starts();
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = starts[line - 1];
+        (line, text[line_start..offset].chars().count() + 1)
     }
 
     /// The text a span covers.
@@ -85,4 +100,25 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let mut m = SourceMap::default();
+        let id = m.add("a.policy", "ab\n日志x\n\nz");
+        let at = |o| m.line_col(id, o);
+        assert_eq!(at(0), (1, 1));
+        assert_eq!(at(2), (1, 3)); // the newline ends line 1
+        assert_eq!(at(3), (2, 1));
+        assert_eq!(at(6), (2, 2)); // after one 3-byte character
+        assert_eq!(at(7), (2, 2)); // inside a character: its start
+        assert_eq!(at(9), (2, 3));
+        assert_eq!(at(11), (3, 1));
+        assert_eq!(at(12), (4, 1));
+        assert_eq!(at(99), (4, 2)); // past the end: the end
+    }
 }
