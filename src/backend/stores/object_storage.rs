@@ -184,3 +184,105 @@ pub fn generate(policy: &Policy) -> Vec<OutputFile> {
     }
     files
 }
+
+/// Why an existing lifecycle configuration cannot be merged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    /// Not a lifecycle configuration this merge understands.
+    #[error("not a lifecycle configuration: {0}")]
+    Malformed(String),
+}
+
+/// Keeps the `<Rule>` elements of `existing` (S3 XML) whose `<ID>` does not start with
+/// [`RULE_ID_PREFIX`], verbatim, and appends `rules`: the result replaces the bucket's
+/// configuration without losing rules the policy does not own.
+pub fn merge_xml(existing: &str, rules: &[LifecycleRule]) -> Result<String, MergeError> {
+    if !existing.contains("<LifecycleConfiguration") {
+        return Err(MergeError::Malformed("no `<LifecycleConfiguration>` element".into()));
+    }
+    let mut kept = String::new();
+    let mut rest = existing;
+    while let Some(start) = rest.find("<Rule>") {
+        let Some(len) = rest[start..].find("</Rule>") else {
+            return Err(MergeError::Malformed("a `<Rule>` is not closed".into()));
+        };
+        let block = &rest[start..start + len + "</Rule>".len()];
+        let id = block
+            .split_once("<ID>")
+            .and_then(|(_, after)| after.split_once("</ID>"))
+            .map(|(id, _)| id.trim())
+            .unwrap_or("");
+        if !id.starts_with(RULE_ID_PREFIX) {
+            kept.push_str("  ");
+            kept.push_str(block);
+            kept.push('\n');
+        }
+        rest = &rest[start + block.len()..];
+    }
+    kept.push_str(&xml_rules(rules));
+    Ok(xml_document(&kept))
+}
+
+/// [`merge_xml`] for the JSON form (`{"Rules": [...]}` as `aws s3api
+/// get-bucket-lifecycle-configuration` prints it).
+pub fn merge_json(existing: &str, rules: &[LifecycleRule]) -> Result<String, MergeError> {
+    let v: serde_json::Value = serde_json::from_str(existing).map_err(|e| MergeError::Malformed(e.to_string()))?;
+    let Some(old) = v.get("Rules").and_then(|r| r.as_array()) else {
+        return Err(MergeError::Malformed("no `Rules` array".into()));
+    };
+    let mut out: Vec<serde_json::Value> = old
+        .iter()
+        .filter(|r| !r.get("ID").and_then(|i| i.as_str()).is_some_and(|i| i.starts_with(RULE_ID_PREFIX)))
+        .cloned()
+        .collect();
+    out.extend(json_rules(rules));
+    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "Rules": out }))
+        .map_err(|e| MergeError::Malformed(e.to_string()))?;
+    s.push('\n');
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ours() -> Vec<LifecycleRule> {
+        vec![LifecycleRule {
+            id: "policyc:log_data".into(),
+            category: "log_data".into(),
+            prefix: "logs/".into(),
+            ttl: Some(Ttl { value: 7, seconds: 7 * DAY, late_by: 0, early_by: 0 }),
+            rule: "7 days".into(),
+        }]
+    }
+
+    #[test]
+    fn merge_keeps_foreign_rules_and_replaces_ours() {
+        let existing = r#"<?xml version="1.0" encoding="UTF-8"?>
+<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ID>archive</ID><Filter><Prefix>old/</Prefix></Filter><Status>Enabled</Status><Transition><Days>30</Days><StorageClass>GLACIER</StorageClass></Transition></Rule><Rule><ID>policyc:log_data</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>90</Days></Expiration></Rule></LifecycleConfiguration>"#;
+        let merged = merge_xml(existing, &ours()).unwrap();
+        assert!(merged.contains("<ID>archive</ID>"));
+        assert!(merged.contains("<StorageClass>GLACIER</StorageClass>"));
+        assert_eq!(merged.matches("<ID>policyc:log_data</ID>").count(), 1);
+        assert!(merged.contains("<Days>7</Days>") && !merged.contains("<Days>90</Days>"));
+        // Merging again changes nothing.
+        assert_eq!(merge_xml(&merged, &ours()).unwrap(), merged);
+        assert!(merge_xml("<Other/>", &ours()).is_err());
+        assert!(merge_xml("<LifecycleConfiguration><Rule><ID>x</ID>", &ours()).is_err());
+    }
+
+    #[test]
+    fn merge_json_form() {
+        let existing = r#"{"Rules":[{"ID":"archive","Status":"Enabled","Filter":{"Prefix":"old/"}},{"ID":"policyc:old","Status":"Enabled","Filter":{"Prefix":"x/"}}]}"#;
+        let merged: serde_json::Value = serde_json::from_str(&merge_json(existing, &ours()).unwrap()).unwrap();
+        let ids: Vec<&str> = merged["Rules"].as_array().unwrap().iter().map(|r| r["ID"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["archive", "policyc:log_data"]);
+    }
+
+    #[test]
+    fn prefixes_are_escaped() {
+        let mut r = ours();
+        r[0].prefix = "a>b\"'".into();
+        assert!(xml_rules(&r).contains("<Prefix>a&gt;b&quot;&apos;</Prefix>"));
+    }
+}
