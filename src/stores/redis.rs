@@ -202,9 +202,14 @@ pub fn verify(conn: &mut dyn ConnectionLike, patterns: &[BoundPattern], fix: boo
         loop {
             let (next, keys): (u64, Vec<Vec<u8>>) =
                 redis::cmd("SCAN").arg(cursor).arg("MATCH").arg(&p.pattern).arg("COUNT").arg(1000).query(conn)?;
-            for key in keys {
+            // One round trip per SCAN batch, not per key.
+            let mut pipe = redis::pipe();
+            for key in &keys {
+                pipe.cmd("PTTL").arg(key);
+            }
+            let pttls: Vec<i64> = if keys.is_empty() { Vec::new() } else { pipe.query(conn)? };
+            for (key, pttl) in keys.into_iter().zip(pttls) {
                 report.scanned += 1;
-                let pttl: i64 = redis::cmd("PTTL").arg(&key).query(conn)?;
                 let problem = match (pttl, p.ttl.max_ttl_seconds) {
                     (-2, _) => continue, // expired meanwhile
                     (-1, Some(_)) => Problem::NoTtl,
