@@ -1540,17 +1540,26 @@ impl<'a> Checker<'a> {
         let event_based = convert::has_event_clock(r);
         match kind {
             K::Mongodb => {
-                let needs = event_based || convert::has_calendar_clock(r);
+                let needs = event_based
+                    || convert::has_calendar_clock(r)
+                    || convert::window(r)
+                        .is_some_and(|w| w.hi > crate::backend::stores::mongodb::MAX_EXPIRE_AFTER_SECONDS);
                 let has = fields.iter().any(|f| {
                     f.name == PURGE_AT && matches!(f.ty, model::FieldType::Timestamp | model::FieldType::Date)
                 });
                 if needs && !matches!(r.rule, model::Rule::Indefinite { .. }) && !has {
-                    let why = if event_based { "an event-based rule" } else { "a calendar-month rule" };
+                    let why = if event_based {
+                        "an event-based rule"
+                    } else if convert::has_calendar_clock(r) {
+                        "a calendar-month rule"
+                    } else {
+                        "a period longer than `expireAfterSeconds` allows"
+                    };
                     self.push(
                         err(
                             Code::Missing,
                             b.span,
-                            format!("MongoDB needs a `{PURGE_AT}` field to enforce {why} of {what}"),
+                            format!("a MongoDB collection needs a `{PURGE_AT}` field to enforce {why} of {what}"),
                         )
                         .label(format!("TTL index on `{PURGE_AT}` with expireAfterSeconds 0"))
                         .help(format!(

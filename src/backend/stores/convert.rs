@@ -332,6 +332,38 @@ mod tests {
         assert_eq!(window(&only_event), None);
     }
 
+    fn unit(i: u8) -> Unit {
+        [Unit::Hours, Unit::Days, Unit::Weeks, Unit::Months, Unit::Years][usize::from(i % 5)]
+    }
+
+    proptest::proptest! {
+        /// Whatever the rule, a chosen TTL never ends an exact period early and never ends any
+        /// period later than its tolerance allows; the same holds for Kafka's worst case.
+        #[test]
+        fn chosen_settings_stay_within_the_rule(
+            amount in 1u32..=100_000, u in 0u8..5, at_most: bool,
+            tol in proptest::option::of((1u32..=1000, 0u8..5)), store_unit in proptest::sample::select(vec![1u64, DAY]),
+        ) {
+            let bound = if at_most { Bound::AtMost } else { Bound::Exact };
+            let r = ret(bound, d(amount, unit(u)), tol.map(|(a, tu)| d(a, unit(tu))));
+            let w = window(&r).unwrap();
+            if let Ok(t) = ttl(w, store_unit) {
+                proptest::prop_assert!(t.seconds <= w.lo + w.tolerance);
+                proptest::prop_assert_eq!(t.seconds % store_unit, 0);
+                if bound == Bound::Exact {
+                    proptest::prop_assert!(t.seconds >= w.hi);
+                }
+            }
+            if let Ok(k) = kafka(w) {
+                proptest::prop_assert!(k.worst_ms <= (w.lo + w.tolerance) * 1000);
+                proptest::prop_assert!(k.segment_ms >= MIN_SEGMENT_MS && k.retention_ms > 0);
+                if bound == Bound::Exact {
+                    proptest::prop_assert!(k.retention_ms >= w.hi * 1000);
+                }
+            }
+        }
+    }
+
     #[test]
     fn human_durations() {
         assert_eq!(human(93_600), "1 day 2 hours");

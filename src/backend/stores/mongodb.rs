@@ -32,8 +32,13 @@ pub enum MongoTtl {
 
 /// True when a rule needs [`PURGE_AT`] in MongoDB (the checker requires the field then).
 pub fn needs_purge_at(c: &Category) -> bool {
-    convert::has_event_clock(&c.retention) || convert::has_calendar_clock(&c.retention)
+    convert::has_event_clock(&c.retention)
+        || convert::has_calendar_clock(&c.retention)
+        || convert::window(&c.retention).is_some_and(|w| w.hi > MAX_EXPIRE_AFTER_SECONDS)
 }
+
+/// The largest `expireAfterSeconds` MongoDB accepts (a 32-bit signed integer, about 68 years).
+pub const MAX_EXPIRE_AFTER_SECONDS: u64 = 2_147_483_647;
 
 /// The MongoDB reading of a binding.
 pub fn ttl_of(c: &Category, collected_at: Option<&str>) -> MongoTtl {
