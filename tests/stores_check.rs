@@ -118,3 +118,27 @@ fn ttl_stores_cannot_anonymise() {
     }
     assert_eq!(d.len(), 4, "the SQL binding can anonymise: {d:#?}");
 }
+
+fn policyc(args: &[&str]) -> (Option<i32>, String) {
+    let out = assert_cmd::Command::cargo_bin("policyc").unwrap().args(args).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn store_commands_report_usage_and_io_errors_with_exit_code_2() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tencent_im/im.policy");
+    let example = example.to_str().unwrap();
+    // Nothing listens on port 1.
+    let (code, err) = policyc(&["verify-redis", "--redis-url", "redis://127.0.0.1:1", example]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("cannot connect to Redis"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&bad, "<Other/>").unwrap();
+    let (code, err) = policyc(&["lifecycle", "merge", bad.to_str().unwrap(), example, "--bucket", "im_logs"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a lifecycle configuration"), "{err}");
+    let (code, err) = policyc(&["lifecycle", "merge", bad.to_str().unwrap(), example, "--bucket", "nope"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no bucket `nope`"), "{err}");
+}

@@ -12,20 +12,24 @@ const calls = [];
 const clone = (v) => JSON.parse(JSON.stringify(v));
 const db = {
   getCollection(name) {
-    state[name] = state[name] || [{ v: 2, key: { _id: 1 }, name: "_id_" }];
-    const ixs = state[name];
+    const ixs = () => state[name];
     return {
-      getIndexes: () => clone(ixs),
+      getIndexes() {
+        // As the server does for a collection that does not exist.
+        if (!ixs()) throw Object.assign(new Error("ns does not exist"), { code: 26 });
+        return clone(ixs());
+      },
       createIndex(key, options) {
-        if (ixs.some((ix) => ix.name === options.name)) throw new Error("IndexOptionsConflict");
+        state[name] = state[name] || [{ v: 2, key: { _id: 1 }, name: "_id_" }];
+        if (ixs().some((ix) => ix.name === options.name)) throw new Error("IndexOptionsConflict");
         calls.push(`create ${name}.${options.name}`);
-        ixs.push(Object.assign({ v: 2, key: clone(key) }, clone(options)));
+        ixs().push(Object.assign({ v: 2, key: clone(key) }, clone(options)));
       },
       dropIndex(ixName) {
-        const i = ixs.findIndex((ix) => ix.name === ixName);
+        const i = ixs().findIndex((ix) => ix.name === ixName);
         if (i < 0) throw new Error("IndexNotFound");
         calls.push(`drop ${name}.${ixName}`);
-        ixs.splice(i, 1);
+        ixs().splice(i, 1);
       },
     };
   },

@@ -49,7 +49,13 @@ const policycTtlIndexes = [
 
 function policycEnsureTtlIndex(spec) {
   const coll = db.getCollection(spec.collection);
-  const existing = coll.getIndexes();
+  let existing = [];
+  try {
+    existing = coll.getIndexes();
+  } catch (e) {
+    // A collection that does not exist yet has no indexes; createIndex creates it.
+    if (e.code !== 26) throw e;
+  }
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
   const ours = existing.find((ix) => ix.name === spec.name);
   const options = {
