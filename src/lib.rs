@@ -14,6 +14,7 @@ pub mod model;
 pub mod names;
 pub mod semantics;
 pub mod source;
+pub mod stores;
 pub mod syntax;
 pub mod synth;
 

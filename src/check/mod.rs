@@ -1081,6 +1081,7 @@ impl<'a> Checker<'a> {
                 );
             }
             if let Some(m) = self.binding(b, &what, &fields, p, retention.as_ref()) {
+                self.ttl_store_checks(b, &m, &what, &fields, p, retention.as_ref());
                 if bindings.iter().any(|x: &model::Binding| x.store == m.store && x.location == m.location) {
                     self.push(
                         err(Code::Duplicate, b.span, format!("{what} is bound to the same place twice"))
@@ -1566,6 +1567,106 @@ impl<'a> Checker<'a> {
             events,
             key: b.key.as_ref().map(|k| k.name.clone()),
         })
+    }
+
+    /// What the stores that expire data themselves (Redis, MongoDB, Kafka, object storage) can
+    /// enforce of the rule, per [`crate::backend::stores::convert`]: a store may delete later
+    /// than the rule only by the rule's tolerance, and an exact period never early.
+    fn ttl_store_checks(
+        &mut self,
+        b: &ast::Binding,
+        m: &model::Binding,
+        what: &str,
+        fields: &[model::Field],
+        p: &model::Policy,
+        retention: Option<&model::Retention>,
+    ) {
+        use crate::backend::stores::{PURGE_AT, convert};
+        use model::StoreKind as K;
+        let (Some(store), Some(r)) = (p.store(&m.store), retention) else { return };
+        let kind = store.kind;
+        if !matches!(kind, K::Redis | K::Mongodb | K::Kafka | K::ObjectStorage) {
+            return;
+        }
+        if r.action == model::EndAction::Anonymise && !matches!(r.rule, model::Rule::Indefinite { .. }) {
+            self.push(
+                err(
+                    Code::Unenforceable,
+                    b.span,
+                    format!("a {} store deletes expired data; it cannot anonymise {what}", kind_word(kind)),
+                )
+                .label("expiry deletes the whole record")
+                .help("anonymise in a table (the SQL job can), or drop `anonymise` if deletion is acceptable"),
+            );
+        }
+        let event_based = convert::has_event_clock(r);
+        match kind {
+            K::Mongodb => {
+                let needs = event_based
+                    || convert::has_calendar_clock(r)
+                    || convert::window(r)
+                        .is_some_and(|w| w.hi > crate::backend::stores::mongodb::MAX_EXPIRE_AFTER_SECONDS);
+                let has = fields.iter().any(|f| {
+                    f.name == PURGE_AT && matches!(f.ty, model::FieldType::Timestamp | model::FieldType::Date)
+                });
+                if needs && !matches!(r.rule, model::Rule::Indefinite { .. }) && !has {
+                    let why = if event_based {
+                        "an event-based rule"
+                    } else if convert::has_calendar_clock(r) {
+                        "a calendar-month rule"
+                    } else {
+                        "a period longer than `expireAfterSeconds` allows"
+                    };
+                    self.push(
+                        err(
+                            Code::Missing,
+                            b.span,
+                            format!("a MongoDB collection needs a `{PURGE_AT}` field to enforce {why} of {what}"),
+                        )
+                        .label(format!("TTL index on `{PURGE_AT}` with expireAfterSeconds 0"))
+                        .help(format!(
+                            "declare `field {PURGE_AT}: timestamp {{ … internal }}`; the application sets it to the \
+                             record's end when it writes the record or when the event happens"
+                        )),
+                    );
+                }
+            }
+            K::Kafka | K::ObjectStorage if !event_based => {
+                let Some(w) = convert::window(r) else { return };
+                let (res, engine, why) = if kind == K::Kafka {
+                    (
+                        convert::kafka(w).map(|_| ()),
+                        "a Kafka topic",
+                        "retention.ms + segment.ms (the active segment is never deleted) exceeds the rule",
+                    )
+                } else {
+                    (
+                        convert::ttl(w, convert::DAY).map(|_| ()),
+                        "an object-storage lifecycle rule",
+                        "expiration counts whole days",
+                    )
+                };
+                if let Err(e) = res {
+                    let months = if w.lo != w.hi { " (calendar months vary in length)" } else { "" };
+                    self.push(
+                        err(
+                            Code::Unenforceable,
+                            b.span,
+                            format!(
+                                "{engine} cannot enforce the retention of {what} within its tolerance: it would delete up to {} late{months}",
+                                convert::human(e.late_by)
+                            ),
+                        )
+                        .label(why)
+                        .help(format!(
+                            "allow it with `retain … {{ tolerance {} }}`, or bind the data to a store that deletes exactly",
+                            convert::tolerance_hint(e.tolerance)
+                        )),
+                    );
+                }
+            }
+            _ => {}
+        }
     }
 
     fn consent_checks(&mut self, p: &model::Policy, items: &[(FileId, &ast::Item)]) {

@@ -4,6 +4,8 @@
 
 mod build;
 mod check;
+mod lifecycle;
+mod verify_redis;
 
 use crate::Compiled;
 use crate::diagnostics::{self, Format};
@@ -54,6 +56,10 @@ pub enum Command {
     Check(check::Args),
     /// Check policies and write their outputs into a directory.
     Build(build::Args),
+    /// Object-storage lifecycle configurations (merge the policy's rules into a bucket's).
+    Lifecycle(lifecycle::Args),
+    /// Check Redis keys against the policy's retention (SCAN); `--fix` sets the right TTL.
+    VerifyRedis(verify_redis::Args),
 }
 
 /// Entry point of the binary.
@@ -80,6 +86,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => check::run(&ctx, a),
         Command::Build(a) => build::run(&ctx, a),
+        Command::Lifecycle(a) => lifecycle::run(&ctx, a),
+        Command::VerifyRedis(a) => verify_redis::run(&ctx, a),
     };
     ExitCode::from(result.code())
 }

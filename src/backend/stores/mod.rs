@@ -1,0 +1,101 @@
+//! Native retention settings of the stores that expire data themselves: Redis, MongoDB, Kafka
+//! and S3-compatible object storage (`stores/`).
+//!
+//! Every engine reads the same rule through [`convert`], which defines once how a rule becomes
+//! a TTL and how far a store may deviate from it; the checker rejects bindings a store cannot
+//! enforce within the rule's tolerance, so the engines here never fail.
+
+pub mod convert;
+pub mod kafka;
+pub mod mongodb;
+pub mod object_storage;
+pub mod redis;
+
+use super::OutputFile;
+use crate::model::{Binding, Category, Policy, StoreKind};
+
+/// Field every MongoDB document of an event-based (or calendar-month) category carries: the
+/// instant the record must be gone, computed by the application with
+/// [`crate::semantics::expiry`] when it writes the record or when the event happens.
+pub const PURGE_AT: &str = "purge_at";
+/// MongoDB field every write sets (`false` unless held); a document under legal hold
+/// (`true`) is outside the TTL index's partial filter and so never expires.
+pub const LEGAL_HOLD_FIELD: &str = "legalHold";
+/// Prefix of the IDs of the lifecycle rules (and the names of the MongoDB indexes) policyc
+/// owns; `policyc lifecycle merge` replaces those and keeps every other rule.
+pub const RULE_ID_PREFIX: &str = "policyc:";
+
+/// Every file under `stores/`, for the stores the policy binds categories to.
+pub fn generate(policy: &Policy) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    if !bound(policy, StoreKind::Redis).is_empty() {
+        files.push(redis::generate(policy));
+    }
+    if !bound(policy, StoreKind::Mongodb).is_empty() {
+        files.push(mongodb::generate(policy));
+    }
+    if !bound(policy, StoreKind::Kafka).is_empty() {
+        files.extend(kafka::generate(policy));
+    }
+    if !bound(policy, StoreKind::ObjectStorage).is_empty() {
+        files.extend(object_storage::generate(policy));
+    }
+    files
+}
+
+/// Every (category, binding) pair stored in a store of this kind, in source order.
+pub fn bound(policy: &Policy, kind: StoreKind) -> Vec<(&Category, &Binding)> {
+    policy
+        .categories
+        .iter()
+        .flat_map(|c| c.bindings.iter().map(move |b| (c, b)))
+        .filter(|(_, b)| policy.store(&b.store).is_some_and(|s| s.kind == kind))
+        .collect()
+}
+
+/// The rule in words for comments, e.g. `7 days (exact), tolerance 1 day`.
+pub fn describe(c: &Category) -> String {
+    use crate::model::{Anchor, Bound, Rule};
+    let r = &c.retention;
+    let mut s = match &r.rule {
+        Rule::NotStored => "not stored".to_string(),
+        Rule::Indefinite { .. } => "kept indefinitely".to_string(),
+        Rule::Expires { clocks, .. } => clocks
+            .iter()
+            .map(|k| {
+                let mut t = format!(
+                    "{}{} {}",
+                    if k.bound == Bound::AtMost { "at most " } else { "" },
+                    k.duration.amount,
+                    unit_word(k.duration)
+                );
+                if let Anchor::Events(es) = &k.anchor {
+                    t.push_str(&format!(" after {}", es.join(" or ")));
+                }
+                t
+            })
+            .collect::<Vec<_>>()
+            .join(", or "),
+    };
+    if let Some(t) = r.tolerance {
+        s.push_str(&format!(", tolerance {} {}", t.amount, unit_word(t)));
+    }
+    s
+}
+
+fn unit_word(d: crate::model::Duration) -> &'static str {
+    use crate::model::Unit;
+    let one = d.amount == 1;
+    match (d.unit, one) {
+        (Unit::Hours, true) => "hour",
+        (Unit::Hours, false) => "hours",
+        (Unit::Days, true) => "day",
+        (Unit::Days, false) => "days",
+        (Unit::Weeks, true) => "week",
+        (Unit::Weeks, false) => "weeks",
+        (Unit::Months, true) => "month",
+        (Unit::Months, false) => "months",
+        (Unit::Years, true) => "year",
+        (Unit::Years, false) => "years",
+    }
+}
