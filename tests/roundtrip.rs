@@ -268,7 +268,9 @@ fn bindings_of_every_location_kind() {
     assert_eq!(c.bindings.len(), 6);
 
     let usage = &cat(&p, "usage_data").bindings[0];
-    assert_eq!(usage.location, Location::Collection { name: "usage".into() });
+    assert_eq!(usage.location, Location::Table { schema: None, name: "usage".into() });
+    let instances = &cat(&p, "instance_data").bindings[0];
+    assert_eq!(instances.location, Location::Collection { name: "instances".into() });
     let cfg = &cat(&p, "configuration_data").bindings[0];
     assert_eq!(cfg.events, BTreeMap::from([("termination".to_string(), "terminated_at".to_string())]));
     let logs = &cat(&p, "cluster_logs").bindings[0];
