@@ -9,6 +9,7 @@ pub mod backend;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod load;
 pub mod model;
 pub mod names;
@@ -52,6 +53,11 @@ pub fn compile_file(path: &Path) -> Result<Compiled, load::ReadError> {
 /// against the file system relative to `name`.
 pub fn compile_str(name: &str, text: &str) -> Compiled {
     finish(load::load_str(name, text, &load::FsReader))
+}
+
+/// Checks a policy already loaded (e.g. through a custom [`load::Reader`]).
+pub fn compile_loaded(loaded: load::Loaded) -> Compiled {
+    finish(loaded)
 }
 
 fn finish(loaded: load::Loaded) -> Compiled {

@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod diff;
 
 use crate::Compiled;
 use crate::diagnostics::{self, Format};
@@ -54,6 +55,9 @@ pub enum Command {
     Check(check::Args),
     /// Check policies and write their outputs into a directory.
     Build(build::Args),
+    /// Compare two versions of a policy by meaning; classify each change (material, minor,
+    /// editorial), write change notices, and gate CI on unannounced material changes.
+    Diff(diff::Args),
 }
 
 /// Entry point of the binary.
@@ -80,6 +84,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => check::run(&ctx, a),
         Command::Build(a) => build::run(&ctx, a),
+        Command::Diff(a) => diff::run(&ctx, a),
     };
     ExitCode::from(result.code())
 }
