@@ -52,9 +52,21 @@ fn corpus_classification() {
                 serde_json::to_string_pretty(&changes).unwrap()
             ));
         }
-        // Every change explains itself.
+        // Every change explains itself, and every non-editorial one becomes a notice entry.
         for c in &changes {
             assert!(!c.reason.is_empty(), "{name}: {c:?} has no reason");
+        }
+        let listed = changes.iter().filter(|c| c.severity != diff::Severity::Editorial).count();
+        for f in diff::notice::generate(&old, &new, &changes) {
+            let text = String::from_utf8(f.contents).unwrap();
+            let path = f.path.display().to_string();
+            if path.ends_with(".md") {
+                let items = text.lines().filter(|l| l.starts_with("- ")).count();
+                assert_eq!(items, listed, "{name}/{path}:\n{text}");
+                assert!(text.lines().all(|l| !l.starts_with("- ") || l.len() > 12), "{name}/{path}:\n{text}");
+            } else {
+                assert_eq!(text.matches("<li>").count(), listed, "{name}/{path}:\n{text}");
+            }
         }
     }
     assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));

@@ -18,8 +18,9 @@ pub struct Args {
     pub old: String,
     /// The new version: a file, or `git:REV:PATH`.
     pub new: String,
-    /// Exit with 1 when a change of this severity or higher is present and the new version does
-    /// not announce it (same version string and no `acknowledges "<old version>"`).
+    /// Exit with 1 when a change of this severity or higher is not announced: every such change
+    /// needs a new `version`, and material ones also `acknowledges "<old version>"` in the new
+    /// file's header.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
     /// Write change notices (`<locale>.md`, `<locale>.html`) into this directory.
@@ -44,14 +45,13 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         (a, b) => return a.err().unwrap_or(Outcome::Ok).max(b.err().unwrap_or(Outcome::Ok)),
     };
     let changes = diff::diff(&old, &new);
-    let announced = diff::announced(&old, &new);
     let threshold = args.fail_on.map(|f| match f {
         FailOn::Material => Severity::Material,
         FailOn::Minor => Severity::Minor,
     });
-    let gate_fails = threshold.is_some_and(|t| !announced && changes.iter().any(|c| c.severity >= t));
+    let problem = threshold.and_then(|t| diff::gate(&old, &new, &changes, t));
     match ctx.format {
-        Format::Json => println!("{}", json_report(&old, &new, &changes, announced, gate_fails)),
+        Format::Json => println!("{}", json_report(&old, &new, &changes, threshold, problem.as_deref())),
         Format::Human => print!("{}", human_report(&old, &new, &changes)),
     }
     let mut outcome = Outcome::Ok;
@@ -62,16 +62,11 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
             outcome = Outcome::UsageOrIo;
         }
     }
-    if gate_fails {
+    if let Some(problem) = problem {
         if ctx.format == Format::Human {
+            eprintln!("error: {problem}");
             eprintln!(
-                "error: {} change(s) at or above `{}` without a version bump: version is still `{}`",
-                changes.iter().filter(|c| threshold.is_some_and(|t| c.severity >= t)).count(),
-                threshold.map_or("material", Severity::word),
-                new.version
-            );
-            eprintln!(
-                "help: change `version` in the new file, or add `acknowledges \"{}\"` to its header once the changes are announced",
+                "help: announce the changes (see the notice from `--notice-out`), then give the new file a new `version` and add `acknowledges \"{}\"` to its header",
                 old.version
             );
         }
@@ -80,8 +75,15 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     outcome
 }
 
-/// The report as JSON: both versions, counts, the gate's view and every change.
-pub fn json_report(old: &Policy, new: &Policy, changes: &[Change], announced: bool, gate_fails: bool) -> String {
+/// The report as JSON: both versions, counts, the gate's verdict (with `--fail-on`) and every
+/// change.
+pub fn json_report(
+    old: &Policy,
+    new: &Policy,
+    changes: &[Change],
+    threshold: Option<Severity>,
+    problem: Option<&str>,
+) -> String {
     let count = |s: Severity| changes.iter().filter(|c| c.severity == s).count();
     let v = serde_json::json!({
         "old": { "id": old.id, "version": old.version },
@@ -91,8 +93,11 @@ pub fn json_report(old: &Policy, new: &Policy, changes: &[Change], announced: bo
             "minor": count(Severity::Minor),
             "editorial": count(Severity::Editorial),
         },
-        "announced": announced,
-        "gate_fails": gate_fails,
+        "gate": threshold.map(|t| serde_json::json!({
+            "fail_on": t.word(),
+            "passes": problem.is_none(),
+            "problem": problem,
+        })),
         "changes": changes,
     });
     serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into())

@@ -151,10 +151,36 @@ pub fn max_severity(changes: &[Change]) -> Option<Severity> {
     changes.iter().map(|c| c.severity).max()
 }
 
-/// Whether the new version announces its changes: it has a new version string, or it states
-/// `acknowledges "<old version>"`.
-pub fn announced(old: &Policy, new: &Policy) -> bool {
-    old.version != new.version || new.acknowledges.as_deref() == Some(old.version.as_str())
+/// The CI gate: why the changes at or above `threshold` are not announced, or `None` when they
+/// are. Any such change needs a new version string; a material change also needs the new file to
+/// state `acknowledges "<old version>"`, an explicit statement that it has been announced (a
+/// version bump alone is routine and says nothing about announcing).
+pub fn gate(old: &Policy, new: &Policy, changes: &[Change], threshold: Severity) -> Option<String> {
+    let count = changes.iter().filter(|c| c.severity >= threshold).count();
+    if count == 0 {
+        return None;
+    }
+    if old.version == new.version {
+        return Some(format!(
+            "{count} change(s) at or above `{}`, but the version is still `{}`",
+            threshold.word(),
+            new.version
+        ));
+    }
+    let material = changes.iter().filter(|c| c.severity == Severity::Material).count();
+    if material > 0 && new.acknowledges.as_deref() != Some(old.version.as_str()) {
+        return Some(match &new.acknowledges {
+            Some(a) => format!(
+                "{material} material change(s) since version `{}`, but the new version acknowledges `{a}`",
+                old.version
+            ),
+            None => format!(
+                "{material} material change(s) since version `{}` are not acknowledged by the new version",
+                old.version
+            ),
+        });
+    }
+    None
 }
 
 /// Every change from `old` to `new`, in the new version's order (removals where the old item
