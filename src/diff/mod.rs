@@ -1217,13 +1217,12 @@ impl<'a> Differ<'a> {
     }
 }
 
-/// Whether processing of the category rests on consent in `p` (a use under a consent basis or a
-/// share that requires consent).
+/// Whether the category's use rests on consent in `p` (a use under a consent basis). Sharing
+/// that requires consent is judged on the share itself.
 fn rests_on_consent(p: &Policy, c: &Category) -> bool {
     c.uses
         .iter()
         .any(|u| u.basis.as_deref().and_then(|b| p.basis(b)).is_some_and(|b| b.kind == model::BasisKind::Consent))
-        || c.shares.iter().any(|s| s.requires.contains(&Requirement::Consent))
 }
 
 fn incomparable_reason(a: &Rule, b: &Rule) -> String {

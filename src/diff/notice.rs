@@ -92,7 +92,6 @@ fn md_line(item: &Item) -> String {
         }
     }
     if let Some(c) = &item.consent {
-        s.push(' ');
         s.push_str(&md_escape(c));
     }
     s
@@ -270,13 +269,15 @@ impl<'a> Words<'a> {
         let at_most = if c.bound == Bound::AtMost { self.pick("at most ", "最长 ") } else { String::new() };
         match (&c.anchor, self.zh) {
             (Anchor::Collection, false) if in_list => format!("{at_most}{d} after collection"),
-            (Anchor::Collection, true) if in_list => format!("收集后{at_most}{d}"),
+            (Anchor::Collection, true) if in_list => {
+                format!("收集后{}{d}", if at_most.is_empty() { " " } else { "最长 " })
+            }
             (Anchor::Collection, _) => format!("{at_most}{d}"),
             (Anchor::Events(es), false) if c.duration.amount == 0 => format!("until {}", self.events(p, es)),
             (Anchor::Events(es), true) if c.duration.amount == 0 => format!("直至{}", self.events(p, es)),
             (Anchor::Events(es), false) => format!("{at_most}{d} after {}", self.events(p, es)),
             (Anchor::Events(es), true) => {
-                format!("{}后{}{d}", self.events(p, es), if at_most.is_empty() { " " } else { " 最长 " })
+                format!("{}后{}{d}", self.events(p, es), if at_most.is_empty() { " " } else { "最长 " })
             }
         }
     }
@@ -338,14 +339,19 @@ impl<'a> Words<'a> {
         )
     }
 
+    /// The basis as stated to the reader, ending with a full stop.
     fn basis_label(&self, p: &Policy, name: Option<&str>) -> String {
-        name.and_then(|b| p.basis(b)).map_or_else(String::new, |b| self.t(&b.label))
+        let mut s = name.and_then(|b| p.basis(b)).map_or_else(String::new, |b| self.t(&b.label));
+        if !s.is_empty() && !s.ends_with(['.', '。', '!', '！', '?', '？']) {
+            s.push_str(if self.zh { "。" } else { "." });
+        }
+        s
     }
 
     fn item(&self, c: &Change) -> Item {
         let consent = (c.consent && c.severity == Severity::Material).then(|| {
             self.pick(
-                "Where this relies on your consent, we will ask for it before the change applies to you.",
+                " Where this relies on your consent, we will ask for it before the change applies to you.",
                 "如该处理基于您的同意，我们将在变更适用于您之前征得您的同意。",
             )
         });
@@ -383,9 +389,16 @@ impl<'a> Words<'a> {
             | Kind::FieldVisibilityChanged => {
                 let f = strong(self.field_label(cat, at(3)));
                 let cat_plain = self.category_label(cat);
+                let internal = self.new.category(cat).and_then(|x| x.field(at(3))).is_some_and(|f| f.internal);
                 let sensitive_now = c.new.as_deref() == Some("sensitive");
                 let internal_now = c.new.as_deref() == Some("internal");
                 match (c.kind, zh) {
+                    (Kind::FieldAdded, true) if internal => {
+                        vec![plain(format!("我们现在还会在{cat_plain}中记录一个技术字段：")), f, plain("。")]
+                    }
+                    (Kind::FieldAdded, false) if internal => {
+                        vec![plain(format!("We now also record a technical field in {cat_plain}: ")), f, plain(".")]
+                    }
                     (Kind::FieldAdded, true) => vec![plain(format!("我们现在还会收集{cat_plain}中的")), f, plain("。")],
                     (Kind::FieldAdded, false) => {
                         vec![plain("We now also collect "), f, plain(format!(" as part of {cat_plain}."))]
@@ -726,10 +739,20 @@ impl<'a> Words<'a> {
                 "We no longer state a deadline for deleting data on request.".to_string()
             }
             ("rights/deletion/deadline", _, true) => {
-                let d = self.new.rights.deletion_deadline.map(|d| self.duration(d)).unwrap_or_default();
-                format!("我们现在会在 {d} 内按您的要求删除数据。")
+                let d = |r: &model::Rights| r.deletion_deadline.map(|d| self.duration(d)).unwrap_or_default();
+                let (x, y) = (d(&self.old.rights), d(&self.new.rights));
+                if x.is_empty() {
+                    format!("我们现在会在 {y}内按您的要求删除数据。")
+                } else {
+                    format!("我们现在会在 {y}内按您的要求删除数据（此前为 {x}）。")
+                }
             }
-            ("rights/deletion/deadline", _, false) => format!("We now delete data on request within {n}."),
+            ("rights/deletion/deadline", _, false) if o.is_empty() => {
+                format!("We now delete data on request within {n}.")
+            }
+            ("rights/deletion/deadline", _, false) => {
+                format!("We now delete data on request within {n} (previously {o}).")
+            }
             ("rights/self_service", true, true) => "您不能再按此前所述自行删除数据。".to_string(),
             ("rights/self_service", true, false) => {
                 "You can no longer delete data yourself as described before.".to_string()
