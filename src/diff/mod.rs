@@ -186,12 +186,22 @@ pub fn gate(old: &Policy, new: &Policy, changes: &[Change], threshold: Severity)
 /// Every change from `old` to `new`, in the new version's order (removals where the old item
 /// stood, after the items of the new version of the same kind).
 pub fn diff(old: &Policy, new: &Policy) -> Vec<Change> {
-    let mut d = Differ { old, new, out: Vec::new(), purposes: BTreeMap::new(), recipients: BTreeMap::new() };
+    let mut d = Differ {
+        old,
+        new,
+        out: Vec::new(),
+        purposes: BTreeMap::new(),
+        recipients: BTreeMap::new(),
+        stable_refs: false,
+    };
     d.header();
     d.stores();
     d.purposes();
     d.recipients();
     d.named();
+    d.stable_refs = d.purposes.iter().all(|(a, b)| a == b)
+        && d.recipients.iter().all(|(a, b)| a == b)
+        && old.bases.iter().all(|a| new.basis(&a.name).is_none_or(|b| b.kind == a.kind));
     d.categories();
     d.storage_statements();
     d.rights();
@@ -253,6 +263,9 @@ struct Differ<'a> {
     purposes: BTreeMap<&'a str, &'a str>,
     /// Old recipient name → new recipient name.
     recipients: BTreeMap<&'a str, &'a str>,
+    /// No purpose or recipient is renamed and no basis changed its ground, so an item whose
+    /// text is unchanged means the same.
+    stable_refs: bool,
 }
 
 use Severity::{Editorial, Material, Minor};
@@ -263,13 +276,13 @@ impl<'a> Differ<'a> {
     }
 
     /// Reports a wording change of a text attribute (compared in the locales both versions have).
-    fn text(&mut self, path: String, what: &str, old: &Text, new: &Text) {
+    fn text(&mut self, path: impl FnOnce() -> String, what: &str, old: &Text, new: &Text) {
         if old != new {
-            self.push(Change::new(Kind::TextChanged, path, Editorial, format!("the wording of {what} changed")));
+            self.push(Change::new(Kind::TextChanged, path(), Editorial, format!("the wording of {what} changed")));
         }
     }
 
-    fn opt_text(&mut self, path: String, what: &str, old: Option<&Text>, new: Option<&Text>) {
+    fn opt_text(&mut self, path: impl FnOnce() -> String, what: &str, old: Option<&Text>, new: Option<&Text>) {
         let empty = Text::default();
         self.text(path, what, old.unwrap_or(&empty), new.unwrap_or(&empty));
     }
@@ -280,8 +293,8 @@ impl<'a> Differ<'a> {
 
     fn header(&mut self) {
         let (o, n) = (self.old, self.new);
-        self.text("title".into(), "the title", &o.title, &n.title);
-        self.text("feature".into(), "the feature's name", &o.feature, &n.feature);
+        self.text(|| "title".into(), "the title", &o.title, &n.title);
+        self.text(|| "feature".into(), "the feature's name", &o.feature, &n.feature);
         if o.role != n.role {
             self.push(
                 Change::new(
@@ -321,7 +334,7 @@ impl<'a> Differ<'a> {
         }
         match (&o.parent, &n.parent) {
             (Some(a), Some(b)) => {
-                self.text("parent/title".into(), "the parent policy's title", &a.title, &b.title);
+                self.text(|| "parent/title".into(), "the parent policy's title", &a.title, &b.title);
                 if a.url != b.url {
                     self.push(
                         Change::new(Kind::TextChanged, "parent/url", Editorial, "the parent policy's address changed")
@@ -363,7 +376,7 @@ impl<'a> Differ<'a> {
             );
         }
         self.opt_text(
-            "availability/note".into(),
+            || "availability/note".into(),
             "the availability note",
             o.availability.note.as_ref(),
             n.availability.note.as_ref(),
@@ -408,7 +421,7 @@ impl<'a> Differ<'a> {
                     .values(kind_word(a.kind).to_string(), kind_word(b.kind).to_string()),
                 );
             }
-            self.text(format!("store/{}/name", b.name), "a storage system's name", &a.display, &b.display);
+            self.text(|| format!("store/{}/name", b.name), "a storage system's name", &a.display, &b.display);
         }
         for s in m.removed {
             self.push(Change::new(
@@ -444,15 +457,15 @@ impl<'a> Differ<'a> {
                     .values(a.name.clone(), b.name.clone()),
                 );
             }
-            self.text(format!("{path}/label"), "a purpose's label", &a.label, &b.label);
+            self.text(|| format!("{path}/label"), "a purpose's label", &a.label, &b.label);
             self.opt_text(
-                format!("{path}/description"),
+                || format!("{path}/description"),
                 "a purpose's description",
                 a.description.as_ref(),
                 b.description.as_ref(),
             );
             self.opt_text(
-                format!("{path}/withdrawal"),
+                || format!("{path}/withdrawal"),
                 "how consent for a purpose is withdrawn",
                 a.withdrawal.as_ref(),
                 b.withdrawal.as_ref(),
@@ -499,9 +512,9 @@ impl<'a> Differ<'a> {
                     .values(a.name.clone(), b.name.clone()),
                 );
             }
-            self.text(format!("{path}/name"), "a recipient's name", &a.display, &b.display);
+            self.text(|| format!("{path}/name"), "a recipient's name", &a.display, &b.display);
             self.opt_text(
-                format!("{path}/description"),
+                || format!("{path}/description"),
                 "a recipient's description",
                 a.description.as_ref(),
                 b.description.as_ref(),
@@ -524,7 +537,7 @@ impl<'a> Differ<'a> {
         for b in &n.bases {
             if let Some(a) = o.basis(&b.name) {
                 let path = format!("basis/{}", b.name);
-                self.text(format!("{path}/label"), "how a legal basis is stated", &a.label, &b.label);
+                self.text(|| format!("{path}/label"), "how a legal basis is stated", &a.label, &b.label);
                 if a.citation != b.citation {
                     self.push(
                         Change::new(
@@ -537,7 +550,7 @@ impl<'a> Differ<'a> {
                     );
                 }
                 self.opt_text(
-                    format!("{path}/withdrawal"),
+                    || format!("{path}/withdrawal"),
                     "how consent is withdrawn",
                     a.withdrawal.as_ref(),
                     b.withdrawal.as_ref(),
@@ -558,7 +571,7 @@ impl<'a> Differ<'a> {
         }
         for s in &n.states {
             if let Some(a) = o.state(&s.name) {
-                self.text(format!("state/{}/label", s.name), "a state", &a.label, &s.label);
+                self.text(|| format!("state/{}/label", s.name), "a state", &a.label, &s.label);
             }
         }
         for e in &n.events {
@@ -593,7 +606,6 @@ impl<'a> Differ<'a> {
                     Material,
                     "a new category of personal information is collected",
                 )
-                .values(None, rule_src(&c.retention.rule))
                 .consent(rests_on_consent(self.new, c)),
             );
         }
@@ -611,6 +623,9 @@ impl<'a> Differ<'a> {
     }
 
     fn category(&mut self, a: &'a Category, b: &'a Category) {
+        if self.stable_refs && a == b {
+            return; // same text, and every name it references means the same in both versions
+        }
         let path = format!("category/{}", b.name);
         let consent = rests_on_consent(self.new, b);
         if a.name != b.name {
@@ -619,9 +634,9 @@ impl<'a> Differ<'a> {
                     .values(a.name.clone(), b.name.clone()),
             );
         }
-        self.text(format!("{path}/label"), "a category's label", &a.label, &b.label);
+        self.text(|| format!("{path}/label"), "a category's label", &a.label, &b.label);
         self.opt_text(
-            format!("{path}/description"),
+            || format!("{path}/description"),
             "a category's description",
             a.description.as_ref(),
             b.description.as_ref(),
@@ -697,6 +712,9 @@ impl<'a> Differ<'a> {
         }
         for (x, y) in m.pairs {
             map.insert(x.name.as_str(), y.name.as_str());
+            if x == y {
+                continue;
+            }
             let p = format!("{path}/field/{}", y.name);
             if x.name != y.name {
                 self.push(
@@ -738,7 +756,7 @@ impl<'a> Differ<'a> {
                         .values(flag(x.internal, "internal"), flag(y.internal, "internal")),
                 );
             }
-            self.text(format!("{p}/label"), "a field's label", &x.label, &y.label);
+            self.text(|| format!("{p}/label"), "a field's label", &x.label, &y.label);
         }
         for f in m.removed {
             self.push(Change::new(
@@ -941,7 +959,7 @@ impl<'a> Differ<'a> {
                 );
             }
             self.opt_text(
-                format!("{p}/description"),
+                || format!("{p}/description"),
                 "a sharing description",
                 o.description.as_ref(),
                 s.description.as_ref(),
@@ -1004,7 +1022,7 @@ impl<'a> Differ<'a> {
                     if let (Rule::Indefinite { justification: x }, Rule::Indefinite { justification: y }) =
                         (&a.rule, &b.rule)
                     {
-                        self.text(format!("{p}/justification"), "why data is kept indefinitely", x, y);
+                        self.text(|| format!("{p}/justification"), "why data is kept indefinitely", x, y);
                     }
                     let while_state = |r: &Rule| match r {
                         Rule::Expires { while_state, .. } => while_state.clone(),
@@ -1108,7 +1126,7 @@ impl<'a> Differ<'a> {
                     .values(storage_src(a), storage_src(b)),
                 );
             }
-            self.text(format!("{path}/data"), "a storage statement", &a.data, &b.data);
+            self.text(|| format!("{path}/data"), "a storage statement", &a.data, &b.data);
         }
         for s in m.removed {
             self.push(Change::new(
@@ -1180,7 +1198,7 @@ impl<'a> Differ<'a> {
                 Minor,
                 "users can now delete data themselves",
             )),
-            (Some(x), Some(y)) => self.text("rights/self_service".into(), "what users can delete themselves", x, y),
+            (Some(x), Some(y)) => self.text(|| "rights/self_service".into(), "what users can delete themselves", x, y),
             (None, None) => {}
         }
         if a.minimum_age != b.minimum_age {
@@ -1208,7 +1226,7 @@ impl<'a> Differ<'a> {
         for k in keys {
             let name = model::Section::ALL.iter().find(|(_, s)| s == k).map_or("section", |(n, _)| n);
             self.opt_text(
-                format!("section/{name}"),
+                || format!("section/{name}"),
                 &format!("the free text of the {name} section"),
                 self.old.sections.get(k),
                 self.new.sections.get(k),

@@ -12,6 +12,8 @@
 
 use crate::model::{Anchor, Bound, Clock, Duration, Rule, Unit};
 use crate::semantics;
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// How a new value relates to the old one, in every scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +43,19 @@ impl Cmp {
 /// (month ends clamp). The Gregorian calendar repeats every 400 years, and only the start days
 /// 1 and 28-31 can give extremes (for other days the length equals the length from day 1).
 pub fn month_span_days(months: u64) -> (i64, i64) {
+    // Each count is computed once per process (a policy uses few distinct periods).
+    static CACHE: OnceLock<Mutex<BTreeMap<u64, (i64, i64)>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(v) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(&months) {
+        return *v;
+    }
+    let v = compute_month_span_days(months);
+    cache.lock().unwrap_or_else(PoisonError::into_inner).insert(months, v);
+    v
+}
+
+fn compute_month_span_days(months: u64) -> (i64, i64) {
+    // Durations are at most 100,000 years (the checker's bound), far inside i64.
     let months = i64::try_from(months).unwrap_or(i64::MAX / 1_000_000);
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     for year in 2000..2400 {
