@@ -4,6 +4,7 @@
 //! source text → [`syntax`] (syntax tree with spans) → [`check`] (resolved, validated
 //! [`model::Policy`]) → [`backend`]s (JSON, Rust, SQL, documents, store settings). Backends read
 //! only the validated model; they never re-parse or re-check.
+//! [`diff`] compares two validated versions of a policy by meaning (`policyc diff`).
 
 pub mod backend;
 pub mod check;
