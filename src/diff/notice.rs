@@ -436,9 +436,19 @@ impl<'a> Words<'a> {
             }
             Kind::PurposeAdded | Kind::PurposeRemoved => {
                 let p = strong(self.purpose_label(cat));
+                // A new purpose is explained with its own description, where it has one.
+                let desc = self
+                    .new
+                    .purpose(cat)
+                    .and_then(|x| x.description.as_ref())
+                    .map(|d| self.t(d))
+                    .filter(|d| !d.is_empty())
+                    .map_or_else(String::new, |d| if zh { d } else { format!(" {d}") });
                 match (c.kind == Kind::PurposeAdded, zh) {
-                    (true, true) => vec![plain("我们会将个人信息用于一项新的目的："), p, plain("。")],
-                    (true, false) => vec![plain("We use personal information for a new purpose: "), p, plain(".")],
+                    (true, true) => vec![plain("我们会将个人信息用于一项新的目的："), p, plain(format!("。{desc}"))],
+                    (true, false) => {
+                        vec![plain("We use personal information for a new purpose: "), p, plain(format!(".{desc}"))]
+                    }
                     (false, true) => vec![plain("我们不再将个人信息用于"), p, plain("。")],
                     (false, false) => vec![plain("We no longer use personal information for "), p, plain(".")],
                 }
@@ -702,6 +712,23 @@ impl<'a> Words<'a> {
             };
         }
         let (x, y) = (self.rule(self.old, ra), self.rule(self.new, rb));
+        if c.kind == Kind::RetentionBoundChanged {
+            let upper = super::retention::bounds(&rb.rule).1;
+            return match (upper, zh) {
+                (true, true) => {
+                    vec![cl, plain(format!("现在的保存期限为{y}（此前为：{x}），可能提前删除，但不会更晚。"))]
+                }
+                (true, false) => vec![
+                    cl,
+                    plain(format!(" is now kept {y} (previously {x}): it may be deleted earlier, never later.")),
+                ],
+                (false, true) => vec![cl, plain(format!("现在的保存期限为{y}（此前为：{x}），最长保存时间不变。"))],
+                (false, false) => vec![
+                    cl,
+                    plain(format!(" is now kept {y} (previously {x}); the longest time it is kept is unchanged.")),
+                ],
+            };
+        }
         match (c.kind, zh) {
             (Kind::RetentionLonger, true) => {
                 vec![plain("我们延长了"), cl, plain(format!("的保存期限：{y}（此前为：{x}）。"))]
