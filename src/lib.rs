@@ -4,11 +4,13 @@
 //! source text → [`syntax`] (syntax tree with spans) → [`check`] (resolved, validated
 //! [`model::Policy`]) → [`backend`]s (JSON, Rust, SQL, documents, store settings). Backends read
 //! only the validated model; they never re-parse or re-check.
+//! [`diff`] compares two validated versions of a policy by meaning (`policyc diff`).
 
 pub mod backend;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod load;
 pub mod model;
 pub mod names;
@@ -53,6 +55,11 @@ pub fn compile_file(path: &Path) -> Result<Compiled, load::ReadError> {
 /// against the file system relative to `name`.
 pub fn compile_str(name: &str, text: &str) -> Compiled {
     finish(load::load_str(name, text, &load::FsReader))
+}
+
+/// Checks a policy already loaded (e.g. through a custom [`load::Reader`]).
+pub fn compile_loaded(loaded: load::Loaded) -> Compiled {
+    finish(loaded)
 }
 
 fn finish(loaded: load::Loaded) -> Compiled {

@@ -90,6 +90,10 @@ pub struct Policy {
     pub rights: Rights,
     /// Free Markdown text per document section.
     pub sections: BTreeMap<Section, Text>,
+    /// `acknowledges "1.0.0"`: material changes since that version are announced, so the
+    /// `diff --fail-on` gate lets them pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledges: Option<String>,
 }
 
 /// Role of the organisation.

@@ -446,6 +446,7 @@ impl<'a> Checker<'a> {
             storage_statements: Vec::new(),
             rights: model::Rights::default(),
             sections: BTreeMap::new(),
+            acknowledges: None,
         };
         let Some(h) = h else { return p };
         self.name(&h.id);
@@ -571,9 +572,11 @@ impl<'a> Checker<'a> {
                     self.cron(s);
                     p.schedule = s.value.clone();
                 }
+                HeaderStmt::Acknowledges(a) => p.acknowledges = Some(a.value.clone()),
                 HeaderStmt::Locales(_) | HeaderStmt::Default(_) | HeaderStmt::Fallback(_) => {}
             }
         }
+        self.acknowledgement(h, &p);
         let missing: Vec<&str> = [
             (version, "version \"1.0\""),
             (effective, "effective 2024-01-01"),
@@ -594,6 +597,26 @@ impl<'a> Checker<'a> {
             );
         }
         p
+    }
+
+    /// `acknowledges` names an earlier version: not empty, and not the policy's own version.
+    fn acknowledgement(&mut self, h: &ast::Header, p: &model::Policy) {
+        for s in &h.stmts {
+            let HeaderStmt::Acknowledges(a) = s else { continue };
+            if a.value.trim().is_empty() || a.value.chars().any(char::is_control) {
+                self.push(
+                    err(Code::BadValue, a.span, "the acknowledged version cannot be empty")
+                        .label("empty version")
+                        .help("name the earlier version whose changes are announced, e.g. `acknowledges \"1.0.0\"`"),
+                );
+            } else if a.value == p.version {
+                self.push(
+                    err(Code::Mismatch, a.span, format!("the policy acknowledges its own version `{}`", a.value))
+                        .label("same as `version`")
+                        .help("name the earlier version whose material changes this version announces"),
+                );
+            }
+        }
     }
 
     fn cron(&mut self, s: &ast::Str) {

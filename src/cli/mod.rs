@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod lifecycle;
 mod verify_redis;
+mod diff;
 
 use crate::Compiled;
 use crate::diagnostics::{self, Format};
@@ -60,6 +61,9 @@ pub enum Command {
     Lifecycle(lifecycle::Args),
     /// Check Redis keys against the policy's retention (SCAN); `--fix` sets the right TTL.
     VerifyRedis(verify_redis::Args),
+    /// Compare two versions of a policy by meaning; classify each change (material, minor,
+    /// editorial), write change notices, and gate CI on unannounced material changes.
+    Diff(diff::Args),
 }
 
 /// Entry point of the binary.
@@ -88,6 +92,7 @@ pub fn main() -> ExitCode {
         Command::Build(a) => build::run(&ctx, a),
         Command::Lifecycle(a) => lifecycle::run(&ctx, a),
         Command::VerifyRedis(a) => verify_redis::run(&ctx, a),
+        Command::Diff(a) => diff::run(&ctx, a),
     };
     ExitCode::from(result.code())
 }

@@ -141,6 +141,8 @@ pub enum HeaderStmt {
     },
     /// `schedule "cron"`.
     Schedule(Str),
+    /// `acknowledges "1.0.0"`.
+    Acknowledges(Str),
 }
 
 /// A simple declaration: a name, an optional `: kind`, and attributes.

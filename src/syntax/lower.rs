@@ -168,6 +168,7 @@ impl Cx<'_> {
                 Rule::h_title => inner.next().map(|x| HeaderStmt::Title(self.ltext(x))),
                 Rule::h_feature => inner.next().map(|x| HeaderStmt::Feature(self.ltext(x))),
                 Rule::h_schedule => inner.next().map(|x| HeaderStmt::Schedule(self.string(x))),
+                Rule::h_acknowledges => inner.next().map(|x| HeaderStmt::Acknowledges(self.string(x))),
                 Rule::h_part_of => {
                     let (mut title, mut url, mut precedence) = (None, None, None);
                     for x in inner {

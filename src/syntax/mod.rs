@@ -332,7 +332,8 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::h_part_of
         | Rule::h_controller
         | Rule::h_availability
-        | Rule::h_schedule => "a header statement",
+        | Rule::h_schedule
+        | Rule::h_acknowledges => "a header statement",
         Rule::field_decl
         | Rule::c_only_if
         | Rule::c_role
