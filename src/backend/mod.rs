@@ -3,6 +3,7 @@
 //! Every backend returns [`OutputFile`]s (a relative path and its bytes) and does no I/O;
 //! [`write_all`] writes them atomically and only when their content changed.
 
+pub mod docs;
 pub mod json;
 
 use crate::model::Policy;
@@ -31,7 +32,9 @@ impl Targets {
 pub fn generate(policy: &Policy, targets: &Targets) -> Vec<OutputFile> {
     let mut files = vec![json::generate(policy)];
     // Backends register here, each behind its flag.
-    let _ = targets;
+    if targets.docs {
+        files.extend(docs::generate(policy));
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
