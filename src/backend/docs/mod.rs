@@ -654,17 +654,22 @@ fn availability(cx: &Ctx) -> Vec<Block> {
     let mut v = Vec::new();
     let a = &cx.policy.availability;
     if !a.regions.is_empty() {
-        let names: Vec<String> = a
-            .regions
-            .iter()
-            .map(|r| if r == "worldwide" { w.region_worldwide.to_string() } else { r.clone() })
-            .collect();
+        let names: Vec<String> = a.regions.iter().map(|r| region(w, r)).collect();
         v.push(Block::Para(Rich::text(fill_str(w.regions, &[("regions", &and_list(cx.lang, &names))]))));
     }
     if let Some(n) = &a.note {
         v.push(Block::Para(Rich::text(cx.t(n))));
     }
     v
+}
+
+/// A region identifier for readers: `worldwide` in words, short codes (`eu`) in capitals.
+fn region(w: &Words, r: &str) -> String {
+    match r {
+        "worldwide" => w.region_worldwide.to_string(),
+        r if r.len() <= 3 => r.to_ascii_uppercase(),
+        r => r.replace('_', " "),
+    }
 }
 
 fn uses(cx: &Ctx) -> Vec<Block> {
@@ -694,6 +699,11 @@ fn uses(cx: &Ctx) -> Vec<Block> {
         let mut purpose: Vec<Rich> = own.iter().map(|u| Rich::text(cx.purpose_text(&u.purpose))).collect();
         if !c.systems.is_empty() {
             purpose.push(Rich::text(fill_str(w.systems, &[("systems", &cx.stores(&c.systems))])));
+        }
+        let shared: Vec<String> =
+            c.uses.iter().filter(|u| u.statement.is_some()).map(|u| cx.purpose_label(&u.purpose)).collect();
+        if !shared.is_empty() {
+            purpose.push(Rich::text(fill_str(w.shared_purposes, &[("purposes", &and_list(cx.lang, &shared))])));
         }
         purpose.extend(cx.share_sentences(c));
         let mut cells = vec![info, purpose];

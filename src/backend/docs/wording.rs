@@ -206,8 +206,8 @@ fn expiry(policy: &Policy, clocks: &[Clock], anonymise: bool, lang: Lang, locale
     // Earliest of several clocks.
     let ends: Vec<String> = clocks.iter().map(|c| clock_end(policy, c, lang, locale)).collect();
     match lang {
-        Lang::En => format!("{} {}, whichever comes first.", capitalise(action_en), or_list(lang, &ends)),
-        Lang::Zh => format!("我们将在{}（以较早者为准）{action_zh}。", or_list(lang, &ends)),
+        Lang::En => format!("{} at whichever comes first: {}.", capitalise(action_en), ends.join("; ")),
+        Lang::Zh => format!("我们将在以下时间中较早者届至时{action_zh}：{}。", ends.join("；")),
     }
 }
 

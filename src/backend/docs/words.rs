@@ -114,6 +114,8 @@ pub struct Words {
     pub basis_for: &'static str,
     /// `{text}`.
     pub withdrawal: &'static str,
+    /// `{purposes}`: purposes of the category stated once for several categories.
+    pub shared_purposes: &'static str,
     /// `{parent}`.
     pub sharing_as_parent: &'static str,
     pub in_addition: &'static str,
@@ -209,6 +211,7 @@ pub static EN: Words = Words {
     processor_basis: "We process this data as your processor; you determine the legal basis.",
     basis_for: "{purpose}: {basis}",
     withdrawal: "To withdraw consent: {text}",
+    shared_purposes: "See also the purposes stated once below for several kinds of information: {purposes}.",
     sharing_as_parent: "As set out in the {parent}.",
     in_addition: "In addition:",
     storage_stored: "{data}: stored in {stores}.",
@@ -295,6 +298,7 @@ pub static ZH: Words = Words {
     processor_basis: "我们作为您的受托处理者处理此类信息，法律依据由您确定。",
     basis_for: "{purpose}：{basis}",
     withdrawal: "撤回同意的方式：{text}",
+    shared_purposes: "另见下文对多类信息统一说明的用途：{purposes}。",
     sharing_as_parent: "见{parent}中的规定。",
     in_addition: "此外：",
     storage_stored: "{data}将存储在{stores}中。",
