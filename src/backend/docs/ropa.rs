@@ -173,7 +173,7 @@ pub fn html(policy: &Policy, locale: &str) -> String {
         .iter()
         .map(|s| s.to_string())
         .collect(),
-        &[10, 20, 12, 8, 14, 12, 12, 12],
+        &[12, 22, 11, 8, 13, 11, 12, 11],
     );
     for r in records(policy, locale) {
         let mut basis = vec![Rich::text(r.basis_label)];
