@@ -50,8 +50,22 @@ pub fn html(policy: &Policy, locale: &str) -> String {
 }
 
 fn render_md(doc: &Doc) -> String {
-    let mut s = MdDoc { d: doc }.render().unwrap_or_default();
+    // Author Markdown goes in after tidying, byte for byte (its blank lines and trailing
+    // spaces can matter); markers hold its place meanwhile.
+    let mut marked = doc.clone();
+    let mut authors = Vec::new();
+    for b in marked.sections.iter_mut().flat_map(|s| s.blocks.iter_mut()) {
+        if let Block::Author(a) = b {
+            let marker = format!("\u{1}author{}\u{1}", authors.len());
+            authors.push((marker.clone(), std::mem::replace(&mut a.md, marker)));
+        }
+    }
+    let mut s = MdDoc { d: &marked }.render().unwrap_or_default();
     tidy_md(&mut s);
+    for (marker, md) in authors {
+        // A marker-like sequence inside author text must not capture a later marker.
+        s = s.replacen(&marker, &md.replace('\u{1}', ""), 1);
+    }
     s
 }
 
