@@ -590,3 +590,41 @@ fn english_page_renders_in_chromium() {
         assert!(bytes.len() > 20_000, "{name} looks blank ({} bytes)", bytes.len());
     }
 }
+
+#[test]
+fn author_markdown_is_kept_byte_for_byte_in_markdown() {
+    let src =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/every_construct.policy"))
+            .unwrap()
+            .replace(r#"zh "请发送邮件至"#, r#"zh "第一行  \n第二行\n\n\n```\ncode\n```\n请发送邮件至"#);
+    let p = compile_str(&src);
+    let zh = docs::markdown(&p, "zh");
+    assert!(zh.contains("第一行  \n第二行\n\n\n```\ncode\n```\n请发送邮件至"), "{zh}");
+}
+
+#[test]
+fn cli_build_writes_the_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tencent_im/im.policy");
+    assert_cmd::Command::cargo_bin("policyc")
+        .unwrap()
+        .args(["build", "--docs", "--out"])
+        .arg(dir.path())
+        .arg(&policy)
+        .assert()
+        .success();
+    for f in [
+        "docs/en.md",
+        "docs/en.html",
+        "docs/zh.md",
+        "docs/zh.html",
+        "docs/ropa.csv",
+        "docs/ropa.en.html",
+        "docs/ropa.zh.html",
+    ] {
+        let on_disk = std::fs::read(dir.path().join(f)).unwrap();
+        let committed =
+            std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("generated/tencent_im").join(f)).unwrap();
+        assert_eq!(on_disk, committed, "{f}");
+    }
+}
