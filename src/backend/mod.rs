@@ -3,6 +3,7 @@
 //! Every backend returns [`OutputFile`]s (a relative path and its bytes) and does no I/O;
 //! [`write_all`] writes them atomically and only when their content changed.
 
+pub mod docs;
 pub mod json;
 pub mod stores;
 
@@ -34,6 +35,9 @@ pub fn generate(policy: &Policy, targets: &Targets) -> Vec<OutputFile> {
     // Backends register here, each behind its flag.
     if targets.stores {
         files.extend(stores::generate(policy));
+    }
+    if targets.docs {
+        files.extend(docs::generate(policy));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files

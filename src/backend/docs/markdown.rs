@@ -1,0 +1,127 @@
+//! Markdown safety: the escaper askama applies to every value in `.md` templates (configured in
+//! `askama.toml`), link destinations, and author Markdown rendered to sanitised HTML.
+
+use askama::filters::Escaper;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::fmt::{self, Write};
+
+/// Escapes policy text for Markdown so it cannot change the document's structure: inline
+/// markup (`*`, `_`, `` ` ``, `[`, `]`, `~`), raw HTML and entities (`<`, `>`, `&`), table
+/// cells (`|`; line breaks become spaces, so a cell stays on its row), and block markers at the
+/// start of the text (`#`, `-`, `+`, `=`, `1.`). The text renders as written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Markdown;
+
+impl Escaper for Markdown {
+    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
+        let mut at_start = true;
+        let mut chars = string.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
+                    dest.write_char('\\')?;
+                    dest.write_char(c)?;
+                }
+                '\n' | '\r' | '\t' => dest.write_char(' ')?,
+                '#' | '-' | '+' | '=' if at_start => {
+                    dest.write_char('\\')?;
+                    dest.write_char(c)?;
+                }
+                '0'..='9' if at_start => {
+                    // `1.` or `1)` at the start would begin an ordered list.
+                    dest.write_char(c)?;
+                    while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                        dest.write_char(d)?;
+                    }
+                    if let Some(p) = chars.next_if(|p| *p == '.' || *p == ')') {
+                        dest.write_char('\\')?;
+                        dest.write_char(p)?;
+                    }
+                }
+                c if c.is_control() => {}
+                _ => dest.write_char(c)?,
+            }
+            at_start = at_start && c == ' ';
+        }
+        Ok(())
+    }
+}
+
+/// Escapes `s` as the `.md` templates do (for tests and for text assembled outside templates).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = Markdown.write_escaped_str(&mut out, s);
+    out
+}
+
+/// A link destination safe inside a Markdown link and a table cell: characters that could end
+/// the destination or the cell, and non-ASCII, are percent-encoded.
+pub fn url(u: &str) -> String {
+    let mut out = String::with_capacity(u.len());
+    for b in u.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~:/?#@!$&'*+,;=%".contains(&b);
+        if keep {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Renders author Markdown to HTML that is safe to insert: headings are demoted below the
+/// document's own (`#` becomes `<h3>`), and the result is sanitised (no scripts, styles, event
+/// handlers or images, so the page makes no external requests).
+pub fn to_safe_html(md: &str) -> String {
+    let events = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: demote(level), id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+        e => e,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    ammonia::Builder::default().rm_tags(["img"]).clean(&html).to_string().trim_end().to_string()
+}
+
+fn demote(l: HeadingLevel) -> HeadingLevel {
+    match l {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_structure() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("# x"), "\\# x");
+        assert_eq!(escape("x # y"), "x # y");
+        assert_eq!(escape("12. x"), "12\\. x");
+        assert_eq!(escape("line\nbreak"), "line break");
+        assert_eq!(escape("<script>"), "\\<script\\>");
+        assert_eq!(escape("**b** [l](u)"), "\\*\\*b\\*\\* \\[l\\](u)");
+        assert_eq!(escape("日志数据"), "日志数据");
+    }
+
+    #[test]
+    fn urls_cannot_break_out() {
+        assert_eq!(url("https://e.com/a b)|<"), "https://e.com/a%20b%29%7C%3C");
+        assert_eq!(url("https://e.com/é"), "https://e.com/%C3%A9");
+    }
+
+    #[test]
+    fn author_html_is_sanitised() {
+        let h = to_safe_html("# Title\n\n<script>alert(1)</script>\n\n![x](https://e.com/x.png) [ok](https://e.com)");
+        assert!(h.contains("<h3>Title</h3>"), "{h}");
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("<img"), "{h}");
+        assert!(h.contains("href=\"https://e.com\""), "{h}");
+    }
+}
