@@ -6,6 +6,7 @@
 //! only the validated model; they never re-parse or re-check.
 
 pub mod backend;
+mod build_api;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
@@ -18,6 +19,8 @@ pub mod syntax;
 pub mod synth;
 
 use std::path::Path;
+
+pub use build_api::{BuildError, Config, compile_policies};
 
 /// The result of compiling one policy file.
 #[derive(Debug)]

@@ -4,6 +4,7 @@
 //! [`write_all`] writes them atomically and only when their content changed.
 
 pub mod json;
+pub mod rust;
 
 use crate::model::Policy;
 
@@ -31,7 +32,9 @@ impl Targets {
 pub fn generate(policy: &Policy, targets: &Targets) -> Vec<OutputFile> {
     let mut files = vec![json::generate(policy)];
     // Backends register here, each behind its flag.
-    let _ = targets;
+    if targets.rust {
+        files.push(rust::generate(policy));
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
