@@ -70,7 +70,8 @@ const EVENT_TIMES: [Option<&str>; 3] = [None, Some("2024-02-29T12:00:00Z"), Some
 fn combos(n: usize) -> Vec<Vec<usize>> {
     let mut out = vec![vec![]];
     for _ in 0..n {
-        out = out.into_iter().flat_map(|c| (0..EVENT_TIMES.len()).map(move |i| [c.clone(), vec![i]].concat())).collect();
+        out =
+            out.into_iter().flat_map(|c| (0..EVENT_TIMES.len()).map(move |i| [c.clone(), vec![i]].concat())).collect();
     }
     out
 }
@@ -108,7 +109,11 @@ fn main_rs(p: &Policy) -> String {
     );
     for v in vectors() {
         let unit = format!("{:?}", v.unit);
-        let _ = writeln!(s, "    println!(\"{{}}\", t({:?}).plus(Duration {{ amount: {}, unit: Unit::{unit} }}));", v.start, v.amount);
+        let _ = writeln!(
+            s,
+            "    println!(\"{{}}\", t({:?}).plus(Duration {{ amount: {}, unit: Unit::{unit} }}));",
+            v.start, v.amount
+        );
     }
     let _ = writeln!(s, "    let times: [Option<&str>; 3] = {EVENT_TIMES:?};");
     for c in &p.categories {
@@ -119,7 +124,12 @@ fn main_rs(p: &Policy) -> String {
                     .events
                     .iter()
                     .zip(&combo)
-                    .map(|(e, k)| format!("{}: times[{k}].map(t)", if policyc::names::needs_raw(&e.name) { format!("r#{}", e.name) } else { e.name.clone() }))
+                    .map(|(e, k)| {
+                        format!(
+                            "{}: times[{k}].map(t)",
+                            if policyc::names::needs_raw(&e.name) { format!("r#{}", e.name) } else { e.name.clone() }
+                        )
+                    })
                     .collect();
                 let _ = writeln!(
                     s,
@@ -184,4 +194,21 @@ fn generated_rust_compiles_and_agrees_with_semantics() {
         assert_eq!(g, w);
     }
     assert_eq!(got.lines().count(), want.lines().count());
+}
+
+/// Names the Rust backend could not emit are rejected at their source position.
+#[test]
+fn checker_rejects_what_rust_cannot_express() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/every_form.policy")).unwrap();
+    let bad = text
+        .replace("share with box\n", "share with box\n  share with box\n")
+        .replace("enum(free, pro, self_service)", "enum(free, pro, self_service, self__service)")
+        .replace("recipient auditor", "recipient self_");
+    let c = policyc::compile_str("every_form.policy", &bad);
+    let out: String = c.diagnostics.iter().map(|d| format!("{d:?}\n")).collect();
+    assert!(c.diagnostics.has_errors());
+    assert!(out.contains("category `account` is shared with `box` twice"), "{out}");
+    assert!(out.contains("variants `self_service` and `self__service` of field `tier`"), "{out}");
+    assert!(out.contains("both become `SelfService` in Rust"), "{out}");
+    assert!(out.contains("becomes `Self` in generated Rust"), "{out}");
 }
