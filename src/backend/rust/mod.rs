@@ -339,11 +339,19 @@ impl Gen<'_> {
 
     fn basis_descriptor(&self, b: &Basis, r: &TokenStream) -> TokenStream {
         let name = &b.name;
-        let kind = Ident::new(&format!("{:?}", b.kind), Span::call_site());
+        let kind = match b.kind {
+            BasisKind::Consent => quote!(Consent),
+            BasisKind::Contract => quote!(Contract),
+            BasisKind::LegalObligation => quote!(LegalObligation),
+            BasisKind::VitalInterests => quote!(VitalInterests),
+            BasisKind::PublicTask => quote!(PublicTask),
+            BasisKind::LegitimateInterests => quote!(LegitimateInterests),
+            BasisKind::PublicInterestReporting => quote!(PublicInterestReporting),
+            BasisKind::PublicInformation => quote!(PublicInformation),
+            BasisKind::OtherLegal => quote!(OtherLegal),
+        };
         let label = self.text(&b.label, r);
         let citation = &b.citation;
-        // `BasisKind` debug names are the prelude's variant names.
-        let _: BasisKind = b.kind;
         quote!(#r BasisDescriptor { name: #name, kind: #r BasisKind::#kind, label: #label, citation: #citation })
     }
 
