@@ -7,6 +7,7 @@
 //! [`diff`] compares two validated versions of a policy by meaning (`policyc diff`).
 
 pub mod backend;
+mod build_api;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
@@ -21,6 +22,8 @@ pub mod syntax;
 pub mod synth;
 
 use std::path::Path;
+
+pub use build_api::{BuildError, Config, compile_policies};
 
 /// The result of compiling one policy file.
 #[derive(Debug)]

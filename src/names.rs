@@ -34,6 +34,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
     if RUST_RESERVED.contains(&name) {
         return Err(format!("`{name}` is reserved in generated Rust"));
     }
+    if camel(name) == "Self" {
+        return Err(format!("`{name}` becomes `Self` in generated Rust, which is reserved"));
+    }
     if name.starts_with("__") {
         return Err("names starting with `__` are reserved for generated code".into());
     }
@@ -128,6 +131,7 @@ mod tests {
         assert!(check_name("self").is_err());
         assert!(check_name("Log").is_err());
         assert!(check_name("log_data").is_ok());
+        assert!(check_name("self_").is_err());
         assert!(check_sql_path("public.im_log").is_ok());
         assert!(check_sql_path("a;drop").is_err());
     }

@@ -594,10 +594,11 @@ fn english_page_renders_in_chromium() {
 
 #[test]
 fn author_markdown_is_kept_byte_for_byte_in_markdown() {
-    let src =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/every_construct_docs.policy"))
-            .unwrap()
-            .replace(r#"zh "请发送邮件至"#, r#"zh "第一行  \n第二行\n\n\n```\ncode\n```\n请发送邮件至"#);
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/every_construct_docs.policy"),
+    )
+    .unwrap()
+    .replace(r#"zh "请发送邮件至"#, r#"zh "第一行  \n第二行\n\n\n```\ncode\n```\n请发送邮件至"#);
     let p = compile_str(&src);
     let zh = docs::markdown(&p, "zh");
     assert!(zh.contains("第一行  \n第二行\n\n\n```\ncode\n```\n请发送邮件至"), "{zh}");

@@ -5,6 +5,7 @@
 
 pub mod docs;
 pub mod json;
+pub mod rust;
 pub mod stores;
 
 use crate::model::Policy;
@@ -38,6 +39,9 @@ pub fn generate(policy: &Policy, targets: &Targets) -> Vec<OutputFile> {
     }
     if targets.docs {
         files.extend(docs::generate(policy));
+    }
+    if targets.rust {
+        files.push(rust::generate(policy));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files

@@ -1023,7 +1023,9 @@ impl<'a> Checker<'a> {
 
         let field_names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
         let mut model_shares = Vec::new();
+        let mut shared_with = BTreeSet::new();
         for sh in shares {
+            self.repeated_share(&mut shared_with, &sh.recipient, &what);
             self.resolve(Kind::Recipient, &sh.recipient);
             for f in &sh.fields {
                 if !field_names.contains(&f.name.as_str()) {
@@ -1138,6 +1140,42 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// One `share with` per recipient: the Rust backend gives each (category, recipient) pair
+    /// one set of proof requirements.
+    fn repeated_share(&mut self, seen: &mut BTreeSet<String>, recipient: &Ident, what: &str) {
+        if !seen.insert(recipient.name.clone()) {
+            self.push(
+                err(Code::Duplicate, recipient.span, format!("{what} is shared with `{}` twice", recipient.name))
+                    .label("second `share with`")
+                    .help("merge the two blocks: list the fields and requirements once"),
+            );
+        }
+    }
+
+    /// Enum variants become Rust variant names (`self_service` → `SelfService`), so they must
+    /// stay distinct after that mapping.
+    fn variant_collisions(&mut self, variants: &[Ident], what: &str) {
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for v in variants {
+            let mapped = names::camel(&v.name);
+            match seen.get(&mapped) {
+                Some(other) if *other != v.name => self.push(
+                    err(
+                        Code::NameCollision,
+                        v.span,
+                        format!("variants `{other}` and `{}` of {what} both become `{mapped}` in Rust", v.name),
+                    )
+                    .label("collides after mapping")
+                    .help("rename one of them"),
+                ),
+                Some(_) => {}
+                None => {
+                    seen.insert(mapped, &v.name);
+                }
+            }
+        }
+    }
+
     fn field(&mut self, f: &ast::Field, what: &str) -> model::Field {
         let fwhat = format!("field `{}` of {what}", f.name.name);
         let ty = if f.ty.name == "enum" {
@@ -1152,6 +1190,7 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+            self.variant_collisions(&f.variants, &fwhat);
             model::FieldType::Enum(f.variants.iter().map(|v| v.name.clone()).collect())
         } else {
             match model::FieldType::SIMPLE.iter().find(|(n, _)| *n == f.ty.name) {

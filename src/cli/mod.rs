@@ -4,9 +4,9 @@
 
 mod build;
 mod check;
+mod diff;
 mod lifecycle;
 mod verify_redis;
-mod diff;
 
 use crate::Compiled;
 use crate::diagnostics::{self, Format};

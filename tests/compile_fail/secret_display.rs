@@ -1,0 +1,12 @@
+#![allow(dead_code)]
+mod policy {
+    include!("../../generated/tencent_im/rust/tencent_im.rs");
+}
+use policy::category::ConfigurationData;
+
+// Secrets have no `Display`: they cannot be formatted into a log line.
+fn log_line(cfg: &ConfigurationData) -> String {
+    format!("app key {}", cfg.app_key)
+}
+
+fn main() {}
