@@ -52,8 +52,6 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
         );
         return (out, diags);
     }
-    // Track literal attempts too, so messages can say "expected `}`".
-    pest::set_error_detail(true);
     let mut start = 0;
     while start < text.len() {
         let chunk = &text[start..];
@@ -65,6 +63,16 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
                 break;
             }
             Err(err) => {
+                // Tracking every attempt makes parsing several times slower, so it is enabled
+                // only once a file fails, and the chunk is parsed again for the detail (literal
+                // attempts, so messages can say "expected `}`"). The switch is process-wide and
+                // never turned off, so a parallel parse never loses detail it needs.
+                let err = if err.parse_attempts().is_some() {
+                    err
+                } else {
+                    pest::set_error_detail(true);
+                    PolicyParser::parse(Rule::file, chunk).err().unwrap_or(err)
+                };
                 let (pos, d) = syntax_error(file, start, chunk, &err);
                 let d_end = d.span.map_or(start + pos, |s| s.end);
                 diags.push(d);
@@ -294,7 +302,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::EOI => "end of file",
         Rule::ident | Rule::ident_list | Rule::event_alts => "a name",
         Rule::path | Rule::location_name => "a name",
-        Rule::string | Rule::text_value => "a string",
+        Rule::string => "a string",
         Rule::number => "a number",
         Rule::date => "a date",
         Rule::ltext => "localised text `{ en \"…\" }`",
