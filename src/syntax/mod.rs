@@ -52,7 +52,21 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
         );
         return (out, diags);
     }
+    // Item by item while the text parses: the parser's token queue stays small and in cache,
+    // which is markedly faster on large files than one queue for the whole file.
     let mut start = 0;
+    while start < text.len() {
+        let Ok(mut pairs) = PolicyParser::parse(Rule::next_item, &text[start..]) else { break };
+        let Some(item) = pairs.next() else { break };
+        let end = item.as_span().end();
+        let at_end = item.clone().into_inner().any(|p| p.as_rule() == Rule::EOI);
+        lower::lower_file(file, start, item, &mut out, &mut diags);
+        if at_end || end == 0 {
+            return (out, diags);
+        }
+        start += end;
+    }
+    // From the first item that does not parse: the whole rest, with recovery.
     while start < text.len() {
         let chunk = &text[start..];
         match PolicyParser::parse(Rule::file, chunk) {
