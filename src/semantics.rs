@@ -118,7 +118,8 @@ pub fn parse_instant(s: &str) -> Option<Instant> {
     let y: i64 = dp.next()?.parse().ok()?;
     let m: u32 = dp.next()?.parse().ok()?;
     let d: u32 = dp.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+    // Four-digit years keep the day arithmetic far from overflow.
+    if !(0..=9999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
         return None;
     }
     let secs = match time {
@@ -168,6 +169,15 @@ mod tests {
         for days in -800_000..800_000 {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+
+    #[test]
+    fn parse_rejects_what_is_not_a_date() {
+        assert_eq!(parse_instant("2024-02-29"), Some(1_709_164_800));
+        assert_eq!(parse_instant("2024-02-29T01:02:03Z"), Some(1_709_164_800 + 3_723));
+        for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-01-32", "99999999999999999-01-01", "x", ""] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
         }
     }
 

@@ -28,16 +28,7 @@ impl Cx<'_> {
 
     fn string(&mut self, p: Pair<'_, Rule>) -> Str {
         let span = self.span(&p);
-        let value = match p.as_rule() {
-            Rule::text_value => {
-                let mut v = String::new();
-                for s in p.into_inner() {
-                    v.push_str(&self.unescape(s));
-                }
-                v
-            }
-            _ => self.unescape(p),
-        };
+        let value = self.unescape(p);
         Str { value, span }
     }
 
@@ -99,10 +90,24 @@ impl Cx<'_> {
         let mut entries = Vec::new();
         for e in p.into_inner() {
             let mut it = e.into_inner();
-            if let (Some(loc), Some(val)) = (it.next(), it.next()) {
+            if let Some(loc) = it.next() {
                 let loc = self.ident(loc);
-                let val = self.string(val);
-                entries.push((loc, val));
+                // Adjacent strings, joined.
+                let mut val: Option<Str> = None;
+                for part in it {
+                    let s = self.string(part);
+                    val = Some(match val {
+                        None => s,
+                        Some(mut v) => {
+                            v.value.push_str(&s.value);
+                            v.span.end = s.span.end;
+                            v
+                        }
+                    });
+                }
+                if let Some(val) = val {
+                    entries.push((loc, val));
+                }
             }
         }
         LText { entries, span }
