@@ -4,6 +4,7 @@
 //! [`write_all`] writes them atomically and only when their content changed.
 
 pub mod json;
+pub mod sql;
 
 use crate::model::Policy;
 
@@ -32,6 +33,7 @@ pub fn generate(policy: &Policy, targets: &Targets) -> Vec<OutputFile> {
     let mut files = vec![json::generate(policy)];
     // Backends register here, each behind its flag.
     let _ = targets;
+    files.extend(targets.sql.iter().filter_map(|d| sql::DialectKind::parse(d)).map(|d| sql::generate(policy, d)));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
