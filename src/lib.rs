@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod runner;
 pub mod semantics;
 pub mod source;
 pub mod syntax;

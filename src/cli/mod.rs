@@ -4,6 +4,8 @@
 
 mod build;
 mod check;
+mod purge;
+mod verify;
 
 use crate::Compiled;
 use crate::diagnostics::{self, Format};
@@ -54,6 +56,10 @@ pub enum Command {
     Check(check::Args),
     /// Check policies and write their outputs into a directory.
     Build(build::Args),
+    /// Run the SQL retention jobs of a policy against a database.
+    Purge(purge::Args),
+    /// Check a live database against a policy's retention jobs.
+    Verify(verify::Args),
 }
 
 /// Entry point of the binary.
@@ -80,6 +86,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => check::run(&ctx, a),
         Command::Build(a) => build::run(&ctx, a),
+        Command::Purge(a) => purge::run(&ctx, a),
+        Command::Verify(a) => verify::run(&ctx, a),
     };
     ExitCode::from(result.code())
 }

@@ -314,10 +314,9 @@ fn mysql_every(cron: &str) -> (&'static str, String) {
         [m, "*", "*", "*", "*"] if num(m, 60).is_some() => {
             ("1 HOUR", format!("'2000-01-01 00:{:02}:00'", num(m, 60).unwrap_or(0)))
         }
-        [m, h, "*", "*", "*"] if num(m, 60).is_some() && num(h, 24).is_some() => (
-            "1 DAY",
-            format!("'2000-01-01 {:02}:{:02}:00'", num(h, 24).unwrap_or(3), num(m, 60).unwrap_or(0)),
-        ),
+        [m, h, "*", "*", "*"] if num(m, 60).is_some() && num(h, 24).is_some() => {
+            ("1 DAY", format!("'2000-01-01 {:02}:{:02}:00'", num(h, 24).unwrap_or(3), num(m, 60).unwrap_or(0)))
+        }
         _ => ("1 DAY", "'2000-01-01 03:00:00'".to_string()),
     }
 }
@@ -366,7 +365,9 @@ impl Dialect for Sqlite {
     }
     fn batch_delete(&self, table: &str, pred: &str, order: &str, batch: &str) -> String {
         // Stock SQLite has no DELETE … LIMIT.
-        format!("DELETE FROM {table} WHERE rowid IN (SELECT t.rowid FROM {table} AS t WHERE {pred} ORDER BY t.{order} LIMIT {batch})")
+        format!(
+            "DELETE FROM {table} WHERE rowid IN (SELECT t.rowid FROM {table} AS t WHERE {pred} ORDER BY t.{order} LIMIT {batch})"
+        )
     }
     fn schedule(&self, _: &str, _: &str, _: &str) -> Vec<String> {
         Vec::new()

@@ -239,14 +239,10 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
             } else {
                 bounded(&format!("policyc_purge_{}_{}", c.name, i + 1))
             };
-            let indexes = time_columns
-                .iter()
-                .map(|tc| (bounded(&format!("policyc_{name}_{tc}_idx")), tc.clone()))
-                .collect();
-            let schedule = policy
-                .store(&b.store)
-                .and_then(|s| s.schedule.clone())
-                .unwrap_or_else(|| policy.schedule.clone());
+            let indexes =
+                time_columns.iter().map(|tc| (bounded(&format!("policyc_{name}_{tc}_idx")), tc.clone())).collect();
+            let schedule =
+                policy.store(&b.store).and_then(|s| s.schedule.clone()).unwrap_or_else(|| policy.schedule.clone());
             let from = if row == table { table.clone() } else { format!("{table} AS {row}") };
             jobs.push(Job {
                 category: c.name.clone(),
@@ -353,9 +349,7 @@ pub fn render(policy: &Policy, plan: &Plan) -> String {
             "-- Time columns hold UTC text `YYYY-MM-DD HH:MM:SS`. `policyc purge` runs the batches\n-- (binding :now once per run and :batch) and enables PRAGMA secure_delete.\n"
         }
     });
-    out.push_str(
-        "-- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged.\n",
-    );
+    out.push_str("-- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged.\n");
     for n in &plan.notes {
         let _ = writeln!(out, "-- Note: {n}.");
     }
@@ -374,7 +368,13 @@ pub fn render(policy: &Policy, plan: &Plan) -> String {
         let batches: Vec<String> = plan
             .jobs
             .iter()
-            .map(|j| format!("-- job {} (repeat until no row changes)\n{}", j.name, plan.syntax().batch_delete(&j.table, &j.pred, &j.order, ":batch")))
+            .map(|j| {
+                format!(
+                    "-- job {} (repeat until no row changes)\n{}",
+                    j.name,
+                    plan.syntax().batch_delete(&j.table, &j.pred, &j.order, ":batch")
+                )
+            })
             .collect();
         section("purge batches", &batches);
     }
@@ -402,10 +402,7 @@ pub fn split_statements(text: &str) -> Vec<String> {
         }
     }
     out.extend(cur);
-    out.into_iter()
-        .map(|s| s.trim().trim_end_matches(';').trim_end().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    out.into_iter().map(|s| s.trim().trim_end_matches(';').trim_end().to_string()).filter(|s| !s.is_empty()).collect()
 }
 
 /// The file `sql/<dialect>.sql`.
