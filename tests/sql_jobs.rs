@@ -251,7 +251,7 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
         let hold = held(&job.table_name, rows);
         let want: BTreeSet<i64> = rows
             .iter()
-            .filter(|r| !expiry(&p, &job.table_name, r).is_some_and(|e| e <= cutoff) || hold.contains(&r.id))
+            .filter(|r| expiry(&p, &job.table_name, r).is_none_or(|e| e > cutoff) || hold.contains(&r.id))
             .map(|r| r.id)
             .collect();
         assert_eq!(ids(db, &job.table_name), want, "{} after purge", job.table_name);
