@@ -26,6 +26,8 @@ pub trait Db {
     fn dialect(&self) -> DialectKind;
     /// Executes one statement.
     fn exec(&mut self, sql: &str) -> Result<(), RunError>;
+    /// Executes one statement; returns the rows it changed.
+    fn exec_count(&mut self, sql: &str) -> Result<u64, RunError>;
     /// The first column of the first row as an integer (`None` when NULL or no row).
     fn query_i64(&mut self, sql: &str) -> Result<Option<i64>, RunError>;
     /// Rows of text columns (NULL as empty).

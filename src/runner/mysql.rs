@@ -39,6 +39,10 @@ impl Db for My {
     fn exec(&mut self, sql: &str) -> Result<(), RunError> {
         self.0.query_drop(sql).map_err(RunError::from)
     }
+    fn exec_count(&mut self, sql: &str) -> Result<u64, RunError> {
+        self.0.query_drop(sql).map_err(RunError::from)?;
+        Ok(self.0.affected_rows())
+    }
     fn query_i64(&mut self, sql: &str) -> Result<Option<i64>, RunError> {
         let v: Option<mysql::Row> = self.0.query_first(sql).map_err(RunError::from)?;
         Ok(v.and_then(|r| r.get::<Option<i64>, _>(0).flatten()))

@@ -24,6 +24,9 @@ impl Db for Pg {
     fn exec(&mut self, sql: &str) -> Result<(), RunError> {
         self.0.batch_execute(sql).map_err(RunError::from)
     }
+    fn exec_count(&mut self, sql: &str) -> Result<u64, RunError> {
+        self.0.execute(sql, &[]).map_err(RunError::from)
+    }
     fn query_i64(&mut self, sql: &str) -> Result<Option<i64>, RunError> {
         let rows = self.0.query(sql, &[]).map_err(RunError::from)?;
         Ok(rows.first().and_then(|r| r.try_get::<_, Option<i64>>(0).ok().flatten()))

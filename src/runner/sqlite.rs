@@ -35,6 +35,9 @@ impl Db for Lite {
     fn exec(&mut self, sql: &str) -> Result<(), RunError> {
         self.0.execute_batch(sql).map_err(RunError::from)
     }
+    fn exec_count(&mut self, sql: &str) -> Result<u64, RunError> {
+        self.0.execute(sql, []).map(|n| n as u64).map_err(RunError::from)
+    }
     fn query_i64(&mut self, sql: &str) -> Result<Option<i64>, RunError> {
         self.0.query_row(sql, [], |r| r.get::<_, Option<i64>>(0)).map_err(RunError::from)
     }
