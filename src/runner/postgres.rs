@@ -9,7 +9,7 @@ pub struct Pg(postgres::Client);
 impl Pg {
     /// Connects (no TLS).
     pub fn connect(url: &str) -> Result<Self, RunError> {
-        postgres::Client::connect(url, postgres::NoTls).map(Pg).map_err(RunError::from)
+        postgres::Client::connect(url, postgres::NoTls).map(Pg).map_err(pg_err)
     }
 }
 
@@ -22,17 +22,17 @@ impl Db for Pg {
         DialectKind::Postgres
     }
     fn exec(&mut self, sql: &str) -> Result<(), RunError> {
-        self.0.batch_execute(sql).map_err(RunError::from)
+        self.0.batch_execute(sql).map_err(pg_err)
     }
     fn exec_count(&mut self, sql: &str) -> Result<u64, RunError> {
-        self.0.execute(sql, &[]).map_err(RunError::from)
+        self.0.execute(sql, &[]).map_err(pg_err)
     }
     fn query_i64(&mut self, sql: &str) -> Result<Option<i64>, RunError> {
-        let rows = self.0.query(sql, &[]).map_err(RunError::from)?;
+        let rows = self.0.query(sql, &[]).map_err(pg_err)?;
         Ok(rows.first().and_then(|r| r.try_get::<_, Option<i64>>(0).ok().flatten()))
     }
     fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<String>>, RunError> {
-        let rows = self.0.simple_query(sql).map_err(RunError::from)?;
+        let rows = self.0.simple_query(sql).map_err(pg_err)?;
         Ok(rows
             .iter()
             .filter_map(|m| match m {
@@ -96,4 +96,9 @@ impl Db for Pg {
             .unwrap_or(0);
         Ok(Some(if n > 0 { Ok(()) } else { Err(format!("no active pg_cron job `{}`", job.name)) }))
     }
+}
+
+/// The server's message, not just "db error".
+fn pg_err(e: postgres::Error) -> RunError {
+    RunError(e.as_db_error().map_or_else(|| e.to_string(), |d| format!("{}: {}", d.code().code(), d.message())))
 }
