@@ -103,13 +103,7 @@ fn bench(engine: &'static str, url: &str, n: u64, batch: u32, out: &mut Vec<Outc
     let t = Instant::now();
     let deleted = db.exec_count(&format!("DELETE FROM {} WHERE at < {cutoff}", job.table)).unwrap();
     let took = t.elapsed();
-    out.push(Outcome {
-        engine,
-        method: "naive single DELETE".into(),
-        rows: deleted,
-        total: took,
-        longest: took,
-    });
+    out.push(Outcome { engine, method: "naive single DELETE".into(), rows: deleted, total: took, longest: took });
     for j in &plan.jobs {
         db.exec(&format!("DROP TABLE IF EXISTS {}", j.table)).unwrap();
     }
@@ -117,7 +111,8 @@ fn bench(engine: &'static str, url: &str, n: u64, batch: u32, out: &mut Vec<Outc
 
 fn main() {
     let n: u64 = std::env::var("POLICYC_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000_000);
-    let batch: u32 = std::env::var("POLICYC_BENCH_BATCH").ok().and_then(|v| v.parse().ok()).unwrap_or(sql::DEFAULT_BATCH);
+    let batch: u32 =
+        std::env::var("POLICYC_BENCH_BATCH").ok().and_then(|v| v.parse().ok()).unwrap_or(sql::DEFAULT_BATCH);
     let mut out = Vec::new();
     for (engine, var) in [("PostgreSQL", "POLICYC_TEST_POSTGRES_URL"), ("MariaDB", "POLICYC_TEST_MYSQL_URL")] {
         match std::env::var(var) {

@@ -258,9 +258,10 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
         assert!(want.len() < rows.len(), "{}: the fixture expires something", job.table_name);
         // Progress is committed with each batch, so the audit adds up across the interrupted
         // run and the one that finished it.
-        let deleted = db
-            .query_i64(&format!("SELECT SUM(rows_deleted) FROM policyc_retention_audit WHERE job = '{}'", job.name))
-            .unwrap()
+        let deleted: i64 = db
+            .query_text(&format!("SELECT SUM(rows_deleted) FROM policyc_retention_audit WHERE job = '{}'", job.name))
+            .unwrap()[0][0]
+            .parse()
             .unwrap();
         assert_eq!(deleted as usize, rows.len() - want.len(), "{} audit", job.table_name);
     }

@@ -143,7 +143,7 @@ impl Dialect for Postgres {
         format!("{instant} - interval '{seconds} seconds'")
     }
     fn epoch(&self, instant: &str) -> String {
-        format!("CAST(extract(epoch FROM {instant}) AS bigint)")
+        format!("CAST(floor(extract(epoch FROM {instant})) AS bigint)")
     }
     fn now_var(&self) -> &'static str {
         "v_now"
