@@ -15,6 +15,7 @@ pub mod diff;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod runner;
 pub mod semantics;
 pub mod source;
 pub mod stores;

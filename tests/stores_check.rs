@@ -129,7 +129,7 @@ fn store_commands_report_usage_and_io_errors_with_exit_code_2() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tencent_im/im.policy");
     let example = example.to_str().unwrap();
     // Nothing listens on port 1.
-    let (code, err) = policyc(&["verify-redis", "--redis-url", "redis://127.0.0.1:1", example]);
+    let (code, err) = policyc(&["verify", "--redis-url", "redis://127.0.0.1:1", example]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("cannot connect to Redis"), "{err}");
     let dir = tempfile::tempdir().unwrap();

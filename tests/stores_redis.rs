@@ -1,5 +1,5 @@
 //! Redis retention against the real server: the runtime helper writes keys with the policy's
-//! expiry, and `policyc verify-redis` finds planted violations, fixes them, and is then clean.
+//! expiry, and `policyc verify --redis-url` finds planted violations, fixes them, and is then clean.
 
 mod common;
 
@@ -121,7 +121,7 @@ fn keys_written_through_the_helper_carry_the_policys_expiry() {
 
 fn verify(url: &str, path: &Path, pattern: &str, fix: bool) -> (i32, String) {
     let mut cmd = Command::cargo_bin("policyc").unwrap();
-    cmd.args(["verify-redis", "--redis-url", url, "--pattern", pattern]);
+    cmd.args(["verify", "--redis-url", url, "--pattern", pattern]);
     if fix {
         cmd.arg("--fix");
     }

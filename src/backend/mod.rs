@@ -6,6 +6,7 @@
 pub mod docs;
 pub mod json;
 pub mod rust;
+pub mod sql;
 pub mod stores;
 
 use crate::model::Policy;
@@ -43,6 +44,7 @@ pub fn generate(policy: &Policy, targets: &Targets) -> Vec<OutputFile> {
     if targets.rust {
         files.push(rust::generate(policy));
     }
+    files.extend(targets.sql.iter().filter_map(|d| sql::DialectKind::parse(d)).map(|d| sql::generate(policy, d)));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }

@@ -6,6 +6,8 @@ mod build;
 mod check;
 mod diff;
 mod lifecycle;
+mod purge;
+mod verify;
 mod verify_redis;
 
 use crate::Compiled;
@@ -59,11 +61,13 @@ pub enum Command {
     Build(build::Args),
     /// Object-storage lifecycle configurations (merge the policy's rules into a bucket's).
     Lifecycle(lifecycle::Args),
-    /// Check Redis keys against the policy's retention (SCAN); `--fix` sets the right TTL.
-    VerifyRedis(verify_redis::Args),
     /// Compare two versions of a policy by meaning; classify each change (material, minor,
     /// editorial), write change notices, and gate CI on unannounced material changes.
     Diff(diff::Args),
+    /// Run the SQL retention jobs of a policy against a database.
+    Purge(purge::Args),
+    /// Check a live database against a policy's retention jobs.
+    Verify(verify::Args),
 }
 
 /// Entry point of the binary.
@@ -91,8 +95,9 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(&ctx, a),
         Command::Build(a) => build::run(&ctx, a),
         Command::Lifecycle(a) => lifecycle::run(&ctx, a),
-        Command::VerifyRedis(a) => verify_redis::run(&ctx, a),
         Command::Diff(a) => diff::run(&ctx, a),
+        Command::Purge(a) => purge::run(&ctx, a),
+        Command::Verify(a) => verify::run(&ctx, a),
     };
     ExitCode::from(result.code())
 }

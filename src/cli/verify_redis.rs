@@ -1,4 +1,4 @@
-//! `policyc verify-redis --redis-url URL [--pattern P] [--fix] POLICY`: scans the keys bound to
+//! `policyc verify --redis-url URL [--pattern P] [--fix] POLICY`: scans the keys bound to
 //! the policy's categories (SCAN, never KEYS) and reports keys without a TTL or with a TTL
 //! longer than the rule allows, and keys under legal hold. `--fix` gives violating keys the
 //! rule's period from now; held keys (members of the set `policyc:legal_hold`) are reported,
@@ -9,19 +9,16 @@ use super::{Ctx, Outcome, compile_all};
 use crate::stores::redis::{self as rt, Problem};
 use std::path::PathBuf;
 
-/// Arguments of `verify-redis`.
-#[derive(Debug, clap::Args)]
+/// Arguments of `verify --redis-url` (built by `verify`).
+#[derive(Debug)]
 pub struct Args {
     /// The policy.
     pub policy: PathBuf,
     /// Redis URL, e.g. `redis://127.0.0.1:6379/0`.
-    #[arg(long)]
     pub redis_url: String,
     /// Check only the category bound to this key pattern (as written in the policy).
-    #[arg(long)]
     pub pattern: Option<String>,
     /// Set the rule's TTL on violating keys.
-    #[arg(long)]
     pub fix: bool,
 }
 

@@ -1,17 +1,17 @@
 //! Redis: TTL seconds per bound key pattern (`stores/redis.json`), read by the runtime in
-//! [`crate::stores::redis`] and by `policyc verify-redis`.
+//! [`crate::stores::redis`] and by `policyc verify --redis-url`.
 //!
 //! Writes go through the runtime helper, which computes the exact expiry instant of the record
 //! ([`crate::semantics::expiry`]) and writes with `SET … PXAT`, so calendar months and
 //! event-based rules are exact in Redis. The fixed TTL below is what a key may carry at most
-//! (for `verify-redis`), and what `--fix` sets on a key without one.
+//! (for `verify --redis-url`), and what `--fix` sets on a key without one.
 
 use super::convert::{self, Window};
 use super::{OutputFile, bound, describe};
 use crate::model::{Category, Policy, Rule, StoreKind};
 use serde::Serialize;
 
-/// Set of key names under legal hold: the helper writes them without a TTL, `verify-redis`
+/// Set of key names under legal hold: the helper writes them without a TTL, `verify --redis-url`
 /// reports them and `--fix` leaves them alone.
 pub const LEGAL_HOLD_SET: &str = "policyc:legal_hold";
 
@@ -88,7 +88,7 @@ pub fn generate(policy: &Policy) -> OutputFile {
         "policy": policy.id,
         "version": policy.version,
         "note": "Write through the runtime helper (SET ... PXAT at the rule's exact end). Keys listed in the \
-                 legal-hold set keep no TTL and are reported by `policyc verify-redis`, not fixed.",
+                 legal-hold set keep no TTL and are reported by `policyc verify --redis-url`, not fixed.",
         "legal_hold_set": LEGAL_HOLD_SET,
         "patterns": entries,
     });

@@ -1,0 +1,375 @@
+//! Every difference between the SQL dialects, in one place. The shared generator in
+//! [`super`] asks a [`Dialect`] for each piece of syntax and never tests which dialect it has.
+
+use crate::model::{Duration, Unit};
+
+/// The SQL engines served by the backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DialectKind {
+    /// PostgreSQL (procedures, pg_cron).
+    Postgres,
+    /// MySQL / MariaDB (stored procedures, events).
+    Mysql,
+    /// SQLite (statements looped by the runner).
+    Sqlite,
+}
+
+impl DialectKind {
+    /// All dialects, in output order.
+    pub const ALL: [DialectKind; 3] = [DialectKind::Postgres, DialectKind::Mysql, DialectKind::Sqlite];
+
+    /// The dialect's name as used by `--sql` and the output file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            DialectKind::Postgres => "postgres",
+            DialectKind::Mysql => "mysql",
+            DialectKind::Sqlite => "sqlite",
+        }
+    }
+
+    /// The dialect named `name` (`postgres`, `mysql`, `sqlite`).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// The dialect's syntax.
+    pub fn syntax(self) -> &'static dyn Dialect {
+        match self {
+            DialectKind::Postgres => &Postgres,
+            DialectKind::Mysql => &Mysql,
+            DialectKind::Sqlite => &Sqlite,
+        }
+    }
+}
+
+/// Syntax of one dialect. Expressions take already-quoted SQL fragments.
+pub trait Dialect: Sync {
+    /// Which dialect.
+    fn kind(&self) -> DialectKind;
+    /// A quoted identifier (the checker guarantees `[A-Za-z_][A-Za-z0-9_]*`).
+    fn quote(&self, ident: &str) -> String;
+    /// `instant + amount unit` for a calendar duration (months, years): clamps to month end.
+    fn add_months(&self, instant: &str, months: u64) -> String;
+    /// `instant - seconds` (fixed lengths of time).
+    fn sub_seconds(&self, instant: &str, seconds: u64) -> String;
+    /// Converts a timestamp expression to seconds since the epoch (UTC).
+    fn epoch(&self, instant: &str) -> String;
+    /// How the predicate names the row being purged in `table` (an alias or the table itself).
+    fn row(&self, table: &str) -> String {
+        let _ = table;
+        "t".to_string()
+    }
+    /// The expression of the run's captured "now" inside a purge (variable or parameter).
+    fn now_var(&self) -> &'static str;
+    /// An expression for the current instant, evaluated by the statement itself (dry runs).
+    fn now_expr(&self) -> &'static str;
+    /// The least of several non-null expressions.
+    fn least(&self, args: &[String]) -> String {
+        format!("LEAST({})", args.join(", "))
+    }
+    /// A string literal.
+    fn literal(&self, s: &str) -> String {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+    /// The text form of a key value, to compare with the hold table's `row_key`.
+    fn key_text(&self, expr: &str) -> String;
+    /// DDL column types of the audit and hold tables: (id column definition, timestamp type,
+    /// short text type, long text type).
+    fn types(&self) -> (&'static str, &'static str, &'static str, &'static str);
+    /// `CREATE INDEX IF NOT EXISTS name ON table (columns)`.
+    fn create_index(&self, name: &str, table: &str, columns: &str) -> String {
+        format!("CREATE INDEX IF NOT EXISTS {} ON {table} ({columns})", self.quote(name))
+    }
+    /// Statements defining the purge procedure of a job (empty if the runner loops instead).
+    fn procedure(&self, job: &ProcJob<'_>) -> Vec<String>;
+    /// How the runner calls the procedure with a batch size (`None`: runner loops `delete`).
+    fn call(&self, proc_name: &str, batch: &str) -> Option<String>;
+    /// One batch: delete at most `batch` rows of `table` matching `pred` (rows keyed by `order`).
+    fn batch_delete(&self, table: &str, pred: &str, order: &str, batch: &str) -> String;
+    /// Statements installing the schedule of a job (replacing an earlier one).
+    fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Vec<String>;
+}
+
+/// What a procedure needs to know.
+pub struct ProcJob<'a> {
+    /// Procedure name (unquoted).
+    pub name: &'a str,
+    /// Category name (literal in the audit).
+    pub category: &'a str,
+    /// Quoted table.
+    pub table: &'a str,
+    /// Table as text for the audit.
+    pub table_text: &'a str,
+    /// Quoted audit table.
+    pub audit: &'a str,
+    /// The expiry predicate, using [`Dialect::now_var`].
+    pub pred: &'a str,
+    /// Quoted column to order batches by.
+    pub order: &'a str,
+}
+
+/// Seconds of a fixed duration, or calendar months.
+pub fn split(d: Duration) -> Result<u64, u64> {
+    let n = u64::from(d.amount);
+    match d.unit {
+        Unit::Hours => Ok(n * 3_600),
+        Unit::Days => Ok(n * 86_400),
+        Unit::Weeks => Ok(n * 604_800),
+        Unit::Months => Err(n),
+        Unit::Years => Err(n * 12),
+    }
+}
+
+/// PostgreSQL: columns are `timestamptz`; calendar arithmetic runs on the UTC wall clock
+/// (`AT TIME ZONE 'UTC'`), so the session time zone never matters.
+pub struct Postgres;
+/// MariaDB / MySQL: columns are `DATETIME` holding UTC (or `TIMESTAMP` read with the session
+/// time zone forced to UTC by the procedure).
+pub struct Mysql;
+/// SQLite: columns hold UTC text `YYYY-MM-DD HH:MM:SS`.
+pub struct Sqlite;
+
+impl Dialect for Postgres {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Postgres
+    }
+    fn quote(&self, ident: &str) -> String {
+        format!("\"{}\"", ident.replace('"', "\"\""))
+    }
+    fn add_months(&self, instant: &str, months: u64) -> String {
+        format!("(({instant}) AT TIME ZONE 'UTC') + interval '{months} months'")
+    }
+    fn sub_seconds(&self, instant: &str, seconds: u64) -> String {
+        format!("{instant} - interval '{seconds} seconds'")
+    }
+    fn epoch(&self, instant: &str) -> String {
+        format!("CAST(floor(extract(epoch FROM {instant})) AS bigint)")
+    }
+    fn now_var(&self) -> &'static str {
+        "v_now"
+    }
+    fn now_expr(&self) -> &'static str {
+        "clock_timestamp()"
+    }
+    fn key_text(&self, expr: &str) -> String {
+        format!("CAST({expr} AS text)")
+    }
+    fn types(&self) -> (&'static str, &'static str, &'static str, &'static str) {
+        ("bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "timestamptz", "varchar(255)", "text")
+    }
+    fn procedure(&self, j: &ProcJob<'_>) -> Vec<String> {
+        let name = self.quote(j.name);
+        // The cut-off is captured once: now() would move after each COMMIT. A procedure with a
+        // SET clause may not COMMIT, hence no `SET TimeZone` (the arithmetic is UTC-explicit).
+        vec![format!(
+            "CREATE OR REPLACE PROCEDURE {name}(p_batch integer DEFAULT {batch})
+LANGUAGE plpgsql
+AS $policyc$
+DECLARE
+  v_now timestamptz := clock_timestamp();
+  v_started timestamptz := clock_timestamp();
+  v_audit bigint;
+  v_n bigint;
+  v_total bigint := 0;
+BEGIN
+  INSERT INTO {audit} (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
+    VALUES ({jl}, {cl}, {tl}, v_now, 0, v_started, 'running') RETURNING id INTO v_audit;
+  COMMIT;
+  LOOP
+    DELETE FROM {table} WHERE ctid = ANY (ARRAY(
+      SELECT t.ctid FROM {table} AS t WHERE {pred} ORDER BY t.{order} LIMIT p_batch));
+    GET DIAGNOSTICS v_n = ROW_COUNT;
+    v_total := v_total + v_n;
+    UPDATE {audit} SET rows_deleted = v_total WHERE id = v_audit;
+    COMMIT;
+    EXIT WHEN v_n < p_batch;
+  END LOOP;
+  UPDATE {audit} SET finished_at = clock_timestamp(), outcome = 'ok' WHERE id = v_audit;
+  COMMIT;
+END
+$policyc$",
+            audit = j.audit,
+            jl = self.literal(j.name),
+            cl = self.literal(j.category),
+            tl = self.literal(j.table_text),
+            table = j.table,
+            pred = j.pred,
+            order = j.order,
+            batch = super::DEFAULT_BATCH,
+        )]
+    }
+    fn call(&self, proc_name: &str, batch: &str) -> Option<String> {
+        Some(format!("CALL {}({batch})", self.quote(proc_name)))
+    }
+    fn batch_delete(&self, table: &str, pred: &str, order: &str, batch: &str) -> String {
+        format!(
+            "DELETE FROM {table} WHERE ctid = ANY (ARRAY(SELECT t.ctid FROM {table} AS t WHERE {pred} ORDER BY t.{order} LIMIT {batch}))"
+        )
+    }
+    fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Vec<String> {
+        let jl = self.literal(job_name);
+        vec![
+            format!("SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = {jl}"),
+            format!("SELECT cron.schedule({jl}, {}, {})", self.literal(cron), self.literal(call)),
+        ]
+    }
+}
+
+impl Dialect for Mysql {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Mysql
+    }
+    fn quote(&self, ident: &str) -> String {
+        format!("`{}`", ident.replace('`', "``"))
+    }
+    fn add_months(&self, instant: &str, months: u64) -> String {
+        format!("DATE_ADD({instant}, INTERVAL {months} MONTH)")
+    }
+    fn sub_seconds(&self, instant: &str, seconds: u64) -> String {
+        format!("{instant} - INTERVAL {seconds} SECOND")
+    }
+    fn epoch(&self, instant: &str) -> String {
+        format!("CAST(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', {instant}) AS SIGNED)")
+    }
+    fn row(&self, table: &str) -> String {
+        // Single-table DELETE … LIMIT allows no alias.
+        table.to_string()
+    }
+    fn now_var(&self) -> &'static str {
+        "v_now"
+    }
+    fn now_expr(&self) -> &'static str {
+        "UTC_TIMESTAMP(6)"
+    }
+    fn literal(&self, s: &str) -> String {
+        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+    }
+    fn key_text(&self, expr: &str) -> String {
+        format!("CAST({expr} AS CHAR)")
+    }
+    fn types(&self) -> (&'static str, &'static str, &'static str, &'static str) {
+        ("BIGINT AUTO_INCREMENT PRIMARY KEY", "DATETIME(6)", "VARCHAR(255)", "TEXT")
+    }
+    fn procedure(&self, j: &ProcJob<'_>) -> Vec<String> {
+        let name = self.quote(j.name);
+        // Single-table DELETE … ORDER BY … LIMIT: MariaDB rejects LIMIT inside IN (subquery).
+        vec![
+            format!("DROP PROCEDURE IF EXISTS {name}"),
+            format!(
+                "CREATE PROCEDURE {name}(IN p_batch INT)
+BEGIN
+  DECLARE v_now DATETIME(6);
+  DECLARE v_audit BIGINT;
+  DECLARE v_n BIGINT DEFAULT 0;
+  DECLARE v_total BIGINT DEFAULT 0;
+  SET time_zone = '+00:00';
+  SET v_now = UTC_TIMESTAMP(6);
+  INSERT INTO {audit} (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
+    VALUES ({jl}, {cl}, {tl}, v_now, 0, v_now, 'running');
+  SET v_audit = LAST_INSERT_ID();
+  COMMIT;
+  REPEAT
+    START TRANSACTION;
+    DELETE FROM {table} WHERE {pred} ORDER BY {order} LIMIT p_batch;
+    SET v_n = ROW_COUNT();
+    SET v_total = v_total + v_n;
+    UPDATE {audit} SET rows_deleted = v_total WHERE id = v_audit;
+    COMMIT;
+  UNTIL v_n < p_batch END REPEAT;
+  UPDATE {audit} SET finished_at = UTC_TIMESTAMP(6), outcome = 'ok' WHERE id = v_audit;
+  COMMIT;
+END",
+                audit = j.audit,
+                jl = self.literal(j.name),
+                cl = self.literal(j.category),
+                tl = self.literal(j.table_text),
+                table = j.table,
+                pred = j.pred,
+                order = j.order,
+            ),
+        ]
+    }
+    fn call(&self, proc_name: &str, batch: &str) -> Option<String> {
+        Some(format!("CALL {}({batch})", self.quote(proc_name)))
+    }
+    fn batch_delete(&self, table: &str, pred: &str, order: &str, batch: &str) -> String {
+        format!("DELETE FROM {table} WHERE {pred} ORDER BY {order} LIMIT {batch}")
+    }
+    fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Vec<String> {
+        let (every, starts) = mysql_every(cron);
+        let name = self.quote(job_name);
+        vec![
+            format!("DROP EVENT IF EXISTS {name}"),
+            format!("CREATE EVENT {name} ON SCHEDULE EVERY {every} STARTS {starts} DO {call}"),
+        ]
+    }
+}
+
+/// MariaDB events have intervals, not cron lines: a cron line `M H * * *` becomes a daily
+/// event starting at H:M (UTC), `M * * * *` an hourly one; anything else runs daily at 03:00.
+fn mysql_every(cron: &str) -> (&'static str, String) {
+    let f: Vec<&str> = cron.split_whitespace().collect();
+    let num = |s: &str, max: u32| s.parse::<u32>().ok().filter(|v| *v < max);
+    match f.as_slice() {
+        [m, "*", "*", "*", "*"] if num(m, 60).is_some() => {
+            ("1 HOUR", format!("'2000-01-01 00:{:02}:00'", num(m, 60).unwrap_or(0)))
+        }
+        [m, h, "*", "*", "*"] if num(m, 60).is_some() && num(h, 24).is_some() => {
+            ("1 DAY", format!("'2000-01-01 {:02}:{:02}:00'", num(h, 24).unwrap_or(3), num(m, 60).unwrap_or(0)))
+        }
+        _ => ("1 DAY", "'2000-01-01 03:00:00'".to_string()),
+    }
+}
+
+impl Dialect for Sqlite {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Sqlite
+    }
+    fn quote(&self, ident: &str) -> String {
+        format!("\"{}\"", ident.replace('"', "\"\""))
+    }
+    fn add_months(&self, instant: &str, months: u64) -> String {
+        // SQLite's '+N months' rolls over (Jan 31 + 1 month = Mar 3): move the first of the
+        // month instead, then add the clamped day of month and keep the time of day.
+        let n1 = months + 1;
+        format!(
+            "(date({instant}, 'start of month', '+{months} months', printf('+%d days', min(CAST(strftime('%d', {instant}) AS INTEGER), CAST(strftime('%d', {instant}, 'start of month', '+{n1} months', '-1 day') AS INTEGER)) - 1)) || ' ' || time({instant}))"
+        )
+    }
+    fn sub_seconds(&self, instant: &str, seconds: u64) -> String {
+        format!("datetime({instant}, '-{seconds} seconds')")
+    }
+    fn epoch(&self, instant: &str) -> String {
+        format!("CAST(strftime('%s', {instant}) AS INTEGER)")
+    }
+    fn now_var(&self) -> &'static str {
+        ":now"
+    }
+    fn now_expr(&self) -> &'static str {
+        "datetime('now')"
+    }
+    fn key_text(&self, expr: &str) -> String {
+        format!("CAST({expr} AS TEXT)")
+    }
+    fn types(&self) -> (&'static str, &'static str, &'static str, &'static str) {
+        ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT", "TEXT", "TEXT")
+    }
+    fn least(&self, args: &[String]) -> String {
+        format!("min({})", args.join(", "))
+    }
+    fn procedure(&self, _: &ProcJob<'_>) -> Vec<String> {
+        Vec::new()
+    }
+    fn call(&self, _: &str, _: &str) -> Option<String> {
+        None
+    }
+    fn batch_delete(&self, table: &str, pred: &str, order: &str, batch: &str) -> String {
+        // Stock SQLite has no DELETE … LIMIT.
+        format!(
+            "DELETE FROM {table} WHERE rowid IN (SELECT t.rowid FROM {table} AS t WHERE {pred} ORDER BY t.{order} LIMIT {batch})"
+        )
+    }
+    fn schedule(&self, _: &str, _: &str, _: &str) -> Vec<String> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,444 @@
+//! SQL retention jobs: one file per dialect (`sql/<dialect>.sql`) holding the idempotent setup
+//! (audit table, legal-hold table, indexes, purge procedures) and the schedule.
+//!
+//! Every category with a binding to a SQL table (a store of kind postgres, mysql or sqlite) gets
+//! a job in every dialect's file; the store's kind says which file is deployed. The runner
+//! (`crate::runner`) executes the same [`Plan`] the files are rendered from.
+//!
+//! Expiry is exactly [`crate::semantics::expiry`]: a row is purged when its expiry instant is
+//! `<=` the run's captured "now". Calendar units compare `collected + N months <= now` per row
+//! (not `collected <= now - N months`, which differs at month ends); a range prefilter
+//! `collected <= now - D` with `D` the shortest span of N calendar months keeps that on the
+//! index. Rules kept indefinitely or not stored produce no job.
+//!
+//! Statements in a file are separated by lines starting with [`STATEMENT_MARK`]; see
+//! [`split_statements`]. No `DELIMITER` is needed.
+
+pub mod dialect;
+
+use crate::backend::OutputFile;
+use crate::model::{Anchor, Clock, EndAction, Location, Policy, Rule};
+use crate::semantics;
+pub use dialect::{Dialect, DialectKind};
+use dialect::{ProcJob, split};
+use std::fmt::Write;
+
+/// Line prefix that starts every statement in a generated file.
+pub const STATEMENT_MARK: &str = "-- policyc:statement";
+/// Audit table name.
+pub const AUDIT_TABLE: &str = "policyc_retention_audit";
+/// Legal-hold table name.
+pub const HOLD_TABLE: &str = "policyc_legal_hold";
+/// Rows per batch unless the runner is told otherwise.
+pub const DEFAULT_BATCH: u32 = 5_000;
+/// Key column used to match held rows when a binding declares none.
+pub const DEFAULT_KEY: &str = "id";
+
+/// The purge of one bound table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// Category name.
+    pub category: String,
+    /// Procedure / schedule name (unquoted).
+    pub name: String,
+    /// Quoted, schema-qualified table.
+    pub table: String,
+    /// `schema.table` or `table`, unquoted.
+    pub table_text: String,
+    /// Schema, if qualified.
+    pub schema: Option<String>,
+    /// Table name.
+    pub table_name: String,
+    /// Columns the job reads (unquoted): key, collection time, event times.
+    pub columns: Vec<String>,
+    /// Timestamp columns among them.
+    pub time_columns: Vec<String>,
+    /// Indexes the job needs: (name, column).
+    pub indexes: Vec<(String, String)>,
+    /// Expiry-and-not-held predicate over the captured now ([`Dialect::now_var`]).
+    pub pred: String,
+    /// The same predicate over the statement's own clock ([`Dialect::now_expr`]).
+    pub pred_live: String,
+    /// `FROM` clause naming the row as the predicates expect.
+    pub from: String,
+    /// Quoted ordering column (collection time, or first event column).
+    pub order: String,
+    /// Cron schedule.
+    pub schedule: String,
+}
+
+/// Everything generated for one dialect.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Dialect.
+    pub dialect: DialectKind,
+    /// Idempotent setup statements, in order.
+    pub setup: Vec<String>,
+    /// Jobs, in policy order.
+    pub jobs: Vec<Job>,
+    /// Schedule statements (pg_cron, events); empty for SQLite.
+    pub schedule: Vec<String>,
+    /// Notes for the file header (skipped categories and why).
+    pub notes: Vec<String>,
+}
+
+impl Plan {
+    /// The dialect's syntax.
+    pub fn syntax(&self) -> &'static dyn Dialect {
+        self.dialect.syntax()
+    }
+
+    /// The call running a job's procedure (`None` for SQLite: loop [`Plan::batch_delete`]).
+    pub fn call(&self, job: &Job, batch: u32) -> Option<String> {
+        self.syntax().call(&job.name, &batch.to_string())
+    }
+
+    /// One batch of a job (SQLite binds `:now`, captured once per run).
+    pub fn batch_delete(&self, job: &Job, batch: u32) -> String {
+        self.syntax().batch_delete(&job.table, &job.pred, &job.order, &batch.to_string())
+    }
+
+    /// Rows a run now would delete.
+    pub fn count_expired(&self, job: &Job) -> String {
+        format!("SELECT COUNT(*) FROM {} WHERE {}", job.from, job.pred_live)
+    }
+
+    /// Age in seconds of the oldest row a run now would keep (NULL when none).
+    pub fn oldest_surviving(&self, job: &Job) -> String {
+        let d = self.syntax();
+        let row = d.row(&job.table);
+        format!(
+            "SELECT {} - MIN({}) FROM {} WHERE (CASE WHEN {} THEN 1 ELSE 0 END) = 0",
+            d.epoch(d.now_expr()),
+            d.epoch(&format!("{row}.{}", job.order)),
+            job.from,
+            job.pred_live
+        )
+    }
+
+    /// SQLite audit: start a run (binds `:job`, `:category`, `:table`, `:now`).
+    pub fn audit_start(&self) -> String {
+        format!(
+            "INSERT INTO {} (job, category, table_name, cutoff, rows_deleted, started_at, outcome) VALUES (:job, :category, :table, :now, 0, {}, 'running')",
+            self.syntax().quote(AUDIT_TABLE),
+            self.syntax().now_expr()
+        )
+    }
+
+    /// SQLite audit: record progress or the end (binds `:id`, `:rows`, `:outcome`).
+    pub fn audit_update(&self) -> String {
+        format!(
+            "UPDATE {} SET rows_deleted = :rows, outcome = :outcome, finished_at = CASE WHEN :outcome = 'running' THEN NULL ELSE {} END WHERE id = :id",
+            self.syntax().quote(AUDIT_TABLE),
+            self.syntax().now_expr()
+        )
+    }
+}
+
+/// Builds the plan of a policy in a dialect.
+pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
+    let d = dialect.syntax();
+    let mut jobs = Vec::new();
+    let mut notes = Vec::new();
+    for c in &policy.categories {
+        let sql_bindings: Vec<_> = c
+            .bindings
+            .iter()
+            .filter(|b| policy.store(&b.store).is_some_and(|s| s.kind.is_sql()))
+            .filter_map(|b| match &b.location {
+                Location::Table { schema, name } => Some((b, schema, name)),
+                _ => None,
+            })
+            .collect();
+        if sql_bindings.is_empty() {
+            continue;
+        }
+        let clocks = match &c.retention.rule {
+            Rule::Expires { clocks, .. } => clocks,
+            Rule::Indefinite { .. } => {
+                notes.push(format!("{}: kept indefinitely, no job", c.name));
+                continue;
+            }
+            Rule::NotStored => {
+                notes.push(format!("{}: not stored, no job", c.name));
+                continue;
+            }
+        };
+        if c.retention.action == EndAction::Anonymise {
+            notes.push(format!("{}: anonymised at the end of retention, not enforced by SQL jobs", c.name));
+            continue;
+        }
+        for (i, (b, schema, name)) in sql_bindings.iter().enumerate() {
+            let table = match schema {
+                Some(s) => format!("{}.{}", d.quote(s), d.quote(name)),
+                None => d.quote(name),
+            };
+            let table_text = match schema {
+                Some(s) => format!("{s}.{name}"),
+                None => name.to_string(),
+            };
+            let row = d.row(&table);
+            let col = |c: &str| format!("{row}.{}", d.quote(c));
+            let usable: Vec<(&Clock, Vec<&String>)> = clocks
+                .iter()
+                .filter_map(|k| {
+                    let cols: Vec<&String> = match &k.anchor {
+                        Anchor::Collection => b.collected_at.iter().collect(),
+                        Anchor::Events(es) => es.iter().filter_map(|e| b.events.get(e)).collect(),
+                    };
+                    (!cols.is_empty()).then_some((k, cols))
+                })
+                .collect();
+            if usable.is_empty() {
+                notes.push(format!("{}: `{table_text}` holds no column any clock starts from, no job", c.name));
+                continue;
+            }
+            let key = b.key.clone().unwrap_or_else(|| DEFAULT_KEY.to_string());
+            let mut time_columns: Vec<String> = Vec::new();
+            for (_, cols) in &usable {
+                for c in cols {
+                    if !time_columns.contains(c) {
+                        time_columns.push((*c).clone());
+                    }
+                }
+            }
+            let mut columns = vec![key.clone()];
+            columns.extend(time_columns.iter().filter(|c| **c != key).cloned());
+            let order_col = usable[0].1[0].clone();
+            let expired = |now: &str| {
+                let parts: Vec<String> = usable
+                    .iter()
+                    .map(|(k, cols)| {
+                        let start = if cols.len() == 1 {
+                            col(cols[0])
+                        } else {
+                            // Earliest event that happened: LEAST of rotated COALESCEs skips NULLs
+                            // in every dialect.
+                            let args: Vec<String> = (0..cols.len())
+                                .map(|i| {
+                                    let rot: Vec<String> =
+                                        cols.iter().cycle().skip(i).take(cols.len()).map(|c| col(c)).collect();
+                                    format!("COALESCE({})", rot.join(", "))
+                                })
+                                .collect();
+                            d.least(&args)
+                        };
+                        clock_pred(d, &start, k, now)
+                    })
+                    .collect();
+                if parts.len() == 1 { parts.concat() } else { format!("({})", parts.join(" OR ")) }
+            };
+            let hold = format!(
+                "NOT EXISTS (SELECT 1 FROM {} AS h WHERE h.table_name = {} AND h.row_key = {})",
+                d.quote(HOLD_TABLE),
+                d.literal(&table_text),
+                d.key_text(&col(&key))
+            );
+            let job_name = if i == 0 {
+                bounded(&format!("policyc_purge_{}", c.name))
+            } else {
+                bounded(&format!("policyc_purge_{}_{}", c.name, i + 1))
+            };
+            let indexes =
+                time_columns.iter().map(|tc| (bounded(&format!("policyc_{name}_{tc}_idx")), tc.clone())).collect();
+            let schedule =
+                policy.store(&b.store).and_then(|s| s.schedule.clone()).unwrap_or_else(|| policy.schedule.clone());
+            let from = if row == table { table.clone() } else { format!("{table} AS {row}") };
+            jobs.push(Job {
+                category: c.name.clone(),
+                name: job_name,
+                table: table.clone(),
+                table_text,
+                schema: (*schema).clone(),
+                table_name: name.to_string(),
+                columns,
+                time_columns,
+                indexes,
+                pred: format!("{} AND {hold}", expired(d.now_var())),
+                pred_live: format!("{} AND {hold}", expired(d.now_expr())),
+                from,
+                order: d.quote(&order_col),
+                schedule,
+            });
+        }
+    }
+
+    let (id, ts, short, long) = d.types();
+    let mut setup = vec![
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n  id {id},\n  job {short} NOT NULL,\n  category {short} NOT NULL,\n  table_name {short} NOT NULL,\n  cutoff {ts} NOT NULL,\n  rows_deleted BIGINT NOT NULL DEFAULT 0,\n  started_at {ts} NOT NULL,\n  finished_at {ts},\n  outcome {short} NOT NULL,\n  detail {long}\n)",
+            d.quote(AUDIT_TABLE)
+        ),
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n  table_name {short} NOT NULL,\n  row_key {short} NOT NULL,\n  reason {long},\n  placed_at {ts},\n  PRIMARY KEY (table_name, row_key)\n)",
+            d.quote(HOLD_TABLE)
+        ),
+    ];
+    let audit = d.quote(AUDIT_TABLE);
+    let mut schedule = Vec::new();
+    for j in &jobs {
+        for (name, column) in &j.indexes {
+            setup.push(d.create_index(name, &j.table, &d.quote(column)));
+        }
+        setup.extend(d.procedure(&ProcJob {
+            name: &j.name,
+            category: &j.category,
+            table: &j.table,
+            table_text: &j.table_text,
+            audit: &audit,
+            pred: &j.pred,
+            order: &j.order,
+        }));
+        if let Some(call) = d.call(&j.name, &DEFAULT_BATCH.to_string()) {
+            schedule.extend(d.schedule(&j.name, &j.schedule, &call));
+        }
+    }
+    Plan { dialect, setup, jobs, schedule, notes }
+}
+
+/// `start + duration <= now`, with an index-friendly range prefilter for calendar units.
+fn clock_pred(d: &dyn Dialect, start: &str, k: &Clock, now: &str) -> String {
+    match split(k.duration) {
+        Ok(secs) => format!("{start} <= {}", d.sub_seconds(now, secs)),
+        Err(months) => format!(
+            "{start} <= {} AND {} <= {now}",
+            d.sub_seconds(now, min_span_days(months) * 86_400),
+            d.add_months(start, months)
+        ),
+    }
+}
+
+/// The fewest days `months` calendar months can span (over a whole 400-year cycle): if
+/// `start + months <= now` then `start <= now - min_span_days(months)` days, because adding
+/// months keeps the time of day.
+pub fn min_span_days(months: u64) -> u64 {
+    let m = i64::try_from(months).unwrap_or(i64::MAX / 2);
+    (0..146_097i64)
+        .map(|day| {
+            let t = day * 86_400;
+            (semantics::add_months(t, m) - t) / 86_400
+        })
+        .min()
+        .and_then(|v| u64::try_from(v).ok())
+        .unwrap_or(0)
+}
+
+/// Keeps a generated identifier within 63 bytes (PostgreSQL's limit), deterministically.
+fn bounded(name: &str) -> String {
+    if name.len() <= 63 {
+        return name.to_string();
+    }
+    // FNV-1a: stable across runs and machines.
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("{}_{:08x}", &name[..50], hash as u32)
+}
+
+/// Renders the file of a dialect.
+pub fn render(policy: &Policy, plan: &Plan) -> String {
+    let mut out = String::new();
+    let dn = plan.dialect.name();
+    let _ = writeln!(out, "-- Retention jobs of policy `{}` version {} ({dn}).", policy.id, policy.version);
+    let _ = writeln!(out, "-- Generated by policyc from {}; do not edit.", policy.source);
+    out.push_str(
+        "--\n-- Apply statement by statement: each starts at a line beginning with\n-- `-- policyc:statement`. Every statement is idempotent.\n",
+    );
+    out.push_str(match plan.dialect {
+        DialectKind::Postgres => "-- Time columns are timestamptz. Schedules need the pg_cron extension.\n",
+        DialectKind::Mysql => "-- Time columns are DATETIME in UTC. Events run only with `SET GLOBAL event_scheduler = ON`.\n",
+        DialectKind::Sqlite => {
+            "-- Time columns hold UTC text `YYYY-MM-DD HH:MM:SS`. `policyc purge` runs the batches\n-- (binding :now once per run and :batch) and enables PRAGMA secure_delete.\n"
+        }
+    });
+    out.push_str("-- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged.\n");
+    for n in &plan.notes {
+        let _ = writeln!(out, "-- Note: {n}.");
+    }
+    let mut section = |title: &str, stmts: &[String]| {
+        if stmts.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "\n-- ==== {title} ====");
+        for s in stmts {
+            let _ = writeln!(out, "{STATEMENT_MARK}\n{s};");
+        }
+    };
+    section("setup", &plan.setup);
+    section("schedule", &plan.schedule);
+    if plan.dialect == DialectKind::Sqlite {
+        let batches: Vec<String> = plan
+            .jobs
+            .iter()
+            .map(|j| {
+                format!(
+                    "-- job {} (repeat until no row changes)\n{}",
+                    j.name,
+                    plan.syntax().batch_delete(&j.table, &j.pred, &j.order, ":batch")
+                )
+            })
+            .collect();
+        section("purge batches", &batches);
+    }
+    out
+}
+
+/// Splits a generated file into its statements (without the trailing `;`).
+pub fn split_statements(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur: Option<String> = None;
+    for line in text.lines() {
+        if line.starts_with(STATEMENT_MARK) {
+            if let Some(s) = cur.take() {
+                out.push(s);
+            }
+            cur = Some(String::new());
+        } else if let Some(s) = cur.as_mut() {
+            if line.starts_with("-- ====") {
+                out.push(std::mem::take(s));
+                cur = None;
+                continue;
+            }
+            s.push_str(line);
+            s.push('\n');
+        }
+    }
+    out.extend(cur);
+    out.into_iter().map(|s| s.trim().trim_end_matches(';').trim_end().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// The file `sql/<dialect>.sql`.
+pub fn generate(policy: &Policy, dialect: DialectKind) -> OutputFile {
+    let p = plan(policy, dialect);
+    OutputFile::text(format!("sql/{}.sql", dialect.name()), render(policy, &p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_spans() {
+        assert_eq!(min_span_days(1), 28);
+        assert_eq!(min_span_days(12), 365);
+        assert!(min_span_days(2) >= 58);
+    }
+
+    #[test]
+    fn prefilter_is_a_superset() {
+        // Every instant whose N-month expiry is <= now also passes the range prefilter.
+        for months in [1u64, 2, 3, 12, 24] {
+            let span = i64::try_from(min_span_days(months) * 86_400).unwrap_or(0);
+            for day in (0..3_000i64).step_by(1) {
+                let t = 1_700_000_000 + day * 86_400 + (day * 7_919) % 86_400;
+                let e = semantics::add_months(t, months as i64);
+                assert!(t <= e - span, "{months} months from {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_names_are_bounded() {
+        let n = bounded(&format!("policyc_purge_{}", "x".repeat(63)));
+        assert!(n.len() <= 63);
+        assert_eq!(n, bounded(&format!("policyc_purge_{}", "x".repeat(63))));
+    }
+}

@@ -1,0 +1,105 @@
+//! MySQL / MariaDB: jobs run as their stored procedure, which commits each batch.
+
+use super::{Db, RunError};
+use crate::backend::sql::{DialectKind, Job, Plan};
+use mysql::prelude::Queryable;
+
+/// A MySQL / MariaDB connection (session time zone UTC).
+pub struct My(mysql::Conn);
+
+impl My {
+    /// Connects and sets the session time zone to UTC.
+    pub fn connect(url: &str) -> Result<Self, RunError> {
+        let url = url.replacen("mariadb://", "mysql://", 1);
+        let opts = mysql::Opts::from_url(&url).map_err(RunError::from)?;
+        let mut c = mysql::Conn::new(opts).map_err(RunError::from)?;
+        c.query_drop("SET time_zone = '+00:00'").map_err(RunError::from)?;
+        Ok(My(c))
+    }
+}
+
+fn schema_of(job: &Job) -> String {
+    job.schema.as_deref().map_or_else(|| "DATABASE()".into(), |s| format!("'{s}'"))
+}
+
+fn text(v: &mysql::Value) -> String {
+    match v {
+        mysql::Value::NULL => String::new(),
+        mysql::Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        mysql::Value::Int(i) => i.to_string(),
+        mysql::Value::UInt(i) => i.to_string(),
+        other => other.as_sql(true).trim_matches('\'').to_string(),
+    }
+}
+
+impl Db for My {
+    fn dialect(&self) -> DialectKind {
+        DialectKind::Mysql
+    }
+    fn exec(&mut self, sql: &str) -> Result<(), RunError> {
+        self.0.query_drop(sql).map_err(RunError::from)
+    }
+    fn exec_count(&mut self, sql: &str) -> Result<u64, RunError> {
+        self.0.query_drop(sql).map_err(RunError::from)?;
+        Ok(self.0.affected_rows())
+    }
+    fn query_i64(&mut self, sql: &str) -> Result<Option<i64>, RunError> {
+        let v: Option<mysql::Row> = self.0.query_first(sql).map_err(RunError::from)?;
+        Ok(v.and_then(|r| r.get::<Option<i64>, _>(0).flatten()))
+    }
+    fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<String>>, RunError> {
+        let rows: Vec<mysql::Row> = self.0.query(sql).map_err(RunError::from)?;
+        Ok(rows.iter().map(|r| (0..r.len()).map(|i| r.as_ref(i).map(text).unwrap_or_default()).collect()).collect())
+    }
+    fn run_job(&mut self, plan: &Plan, job: &Job, batch: u32, on_batch: &mut dyn FnMut(u64)) -> Result<u64, RunError> {
+        let call = plan.call(job, batch).ok_or_else(|| RunError("no procedure".into()))?;
+        self.exec(&call)?;
+        let n = self
+            .query_i64(&format!(
+                "SELECT rows_deleted FROM policyc_retention_audit WHERE job = '{}' ORDER BY id DESC LIMIT 1",
+                job.name
+            ))?
+            .unwrap_or(0);
+        let n = u64::try_from(n).unwrap_or(0);
+        on_batch(n);
+        Ok(n)
+    }
+    fn foreign_keys(&mut self, _: &[&Job]) -> Result<Vec<(String, String, String)>, RunError> {
+        let rows = self.query_text(
+            "SELECT TABLE_NAME, REFERENCED_TABLE_NAME, LOWER(DELETE_RULE) FROM information_schema.REFERENTIAL_CONSTRAINTS \
+             WHERE CONSTRAINT_SCHEMA = DATABASE()",
+        )?;
+        Ok(rows.into_iter().map(|r| (r[0].clone(), r[1].clone(), r[2].clone())).collect())
+    }
+    fn columns(&mut self, job: &Job) -> Result<Vec<(String, String)>, RunError> {
+        let rows = self.query_text(&format!(
+            "SELECT COLUMN_NAME, LOWER(DATA_TYPE) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {} AND TABLE_NAME = '{}'",
+            schema_of(job),
+            job.table_name
+        ))?;
+        Ok(rows.into_iter().map(|r| (r[0].clone(), r[1].clone())).collect())
+    }
+    fn indexes(&mut self, job: &Job) -> Result<Vec<String>, RunError> {
+        let rows = self.query_text(&format!(
+            "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = {} AND TABLE_NAME = '{}'",
+            schema_of(job),
+            job.table_name
+        ))?;
+        Ok(rows.into_iter().map(|r| r[0].clone()).collect())
+    }
+    fn schedule_status(&mut self, job: &Job) -> Result<Option<Result<(), String>>, RunError> {
+        let on = self.query_text("SELECT @@GLOBAL.event_scheduler")?;
+        let n = self
+            .query_i64(&format!(
+                "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() AND EVENT_NAME = '{}' AND STATUS = 'ENABLED'",
+                job.name
+            ))?
+            .unwrap_or(0);
+        let on = on.first().and_then(|r| r.first()).is_some_and(|v| v.eq_ignore_ascii_case("on") || v == "1");
+        Ok(Some(match (n > 0, on) {
+            (true, true) => Ok(()),
+            (false, _) => Err(format!("no enabled event `{}`", job.name)),
+            (true, false) => Err("event_scheduler is OFF: events never run (SET GLOBAL event_scheduler = ON)".into()),
+        }))
+    }
+}

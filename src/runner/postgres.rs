@@ -1,0 +1,104 @@
+//! PostgreSQL: jobs run as their procedure (`CALL`), which commits each batch.
+
+use super::{Db, RunError};
+use crate::backend::sql::{DialectKind, Job, Plan};
+
+/// A PostgreSQL connection.
+pub struct Pg(postgres::Client);
+
+impl Pg {
+    /// Connects (no TLS).
+    pub fn connect(url: &str) -> Result<Self, RunError> {
+        postgres::Client::connect(url, postgres::NoTls).map(Pg).map_err(pg_err)
+    }
+}
+
+fn schema_of(job: &Job) -> String {
+    job.schema.as_deref().map_or_else(|| "current_schema()".into(), |s| format!("'{s}'"))
+}
+
+impl Db for Pg {
+    fn dialect(&self) -> DialectKind {
+        DialectKind::Postgres
+    }
+    fn exec(&mut self, sql: &str) -> Result<(), RunError> {
+        self.0.batch_execute(sql).map_err(pg_err)
+    }
+    fn exec_count(&mut self, sql: &str) -> Result<u64, RunError> {
+        self.0.execute(sql, &[]).map_err(pg_err)
+    }
+    fn query_i64(&mut self, sql: &str) -> Result<Option<i64>, RunError> {
+        let rows = self.0.query(sql, &[]).map_err(pg_err)?;
+        Ok(rows.first().and_then(|r| r.try_get::<_, Option<i64>>(0).ok().flatten()))
+    }
+    fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<String>>, RunError> {
+        let rows = self.0.simple_query(sql).map_err(pg_err)?;
+        Ok(rows
+            .iter()
+            .filter_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => {
+                    Some((0..r.len()).map(|i| r.get(i).unwrap_or("").to_string()).collect())
+                }
+                _ => None,
+            })
+            .collect())
+    }
+    fn run_job(&mut self, plan: &Plan, job: &Job, batch: u32, on_batch: &mut dyn FnMut(u64)) -> Result<u64, RunError> {
+        let call = plan.call(job, batch).ok_or_else(|| RunError("no procedure".into()))?;
+        self.exec(&call)?;
+        let n = self
+            .query_i64(&format!(
+                "SELECT rows_deleted FROM policyc_retention_audit WHERE job = '{}' ORDER BY id DESC LIMIT 1",
+                job.name
+            ))?
+            .unwrap_or(0);
+        let n = u64::try_from(n).unwrap_or(0);
+        on_batch(n);
+        Ok(n)
+    }
+    fn foreign_keys(&mut self, _: &[&Job]) -> Result<Vec<(String, String, String)>, RunError> {
+        let rows = self.query_text(
+            "SELECT c.conrelid::regclass::text, c.confrelid::regclass::text, \
+             CASE c.confdeltype WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' \
+             WHEN 'r' THEN 'restrict' ELSE 'no action' END FROM pg_constraint c WHERE c.contype = 'f'",
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let strip = |s: &str| s.rsplit('.').next().unwrap_or(s).trim_matches('"').to_string();
+                (strip(&r[0]), strip(&r[1]), r[2].clone())
+            })
+            .collect())
+    }
+    fn columns(&mut self, job: &Job) -> Result<Vec<(String, String)>, RunError> {
+        let rows = self.query_text(&format!(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = {} AND table_name = '{}'",
+            schema_of(job),
+            job.table_name
+        ))?;
+        Ok(rows.into_iter().map(|r| (r[0].clone(), r[1].to_lowercase())).collect())
+    }
+    fn indexes(&mut self, job: &Job) -> Result<Vec<String>, RunError> {
+        let rows = self.query_text(&format!(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = {} AND tablename = '{}'",
+            schema_of(job),
+            job.table_name
+        ))?;
+        Ok(rows.into_iter().map(|r| r[0].clone()).collect())
+    }
+    fn schedule_status(&mut self, job: &Job) -> Result<Option<Result<(), String>>, RunError> {
+        let has_cron = self.query_i64("SELECT count(*) FROM pg_extension WHERE extname = 'pg_cron'")?.unwrap_or(0);
+        if has_cron == 0 {
+            return Ok(Some(Err("the pg_cron extension is not installed in this database".into())));
+        }
+        let n = self
+            .query_i64(&format!("SELECT count(*) FROM cron.job WHERE jobname = '{}' AND active", job.name))?
+            .unwrap_or(0);
+        Ok(Some(if n > 0 { Ok(()) } else { Err(format!("no active pg_cron job `{}`", job.name)) }))
+    }
+}
+
+/// The server's message, not just "db error".
+fn pg_err(e: postgres::Error) -> RunError {
+    RunError(e.as_db_error().map_or_else(|| e.to_string(), |d| format!("{}: {}", d.code().code(), d.message())))
+}

@@ -1,0 +1,406 @@
+//! Retention jobs against real engines: SQLite always, PostgreSQL and MariaDB when their URLs
+//! are set (see `tests/common`). Each run uses its own tables, job names and hold rows.
+
+mod common;
+
+use policyc::backend::sql::{self, DialectKind, Plan};
+use policyc::model::Policy;
+use policyc::runner::{self, Db};
+use policyc::semantics::{self, Instant, format_instant, parse_instant};
+use std::collections::{BTreeMap, BTreeSet};
+
+const TEMPLATE: &str = include_str!("sql/retention.policy.in");
+
+fn policy(prefix: &str) -> Policy {
+    let c = policyc::compile_str("retention.policy", &TEMPLATE.replace("PFX", prefix));
+    let Some(p) = c.policy.clone() else { panic!("test policy has errors:\n{}", c.render(false)) };
+    p
+}
+
+/// One test row.
+#[derive(Debug, Clone)]
+struct Row {
+    id: i64,
+    at: Instant,
+    stop: Option<Instant>,
+    close: Option<Instant>,
+}
+
+fn lit(d: DialectKind, t: Instant) -> String {
+    let s = format_instant(t).replace('T', " ").replace('Z', "");
+    match d {
+        DialectKind::Postgres => format!("'{s}+00'::timestamptz"),
+        DialectKind::Mysql => format!("CAST('{s}' AS DATETIME(6))"),
+        DialectKind::Sqlite => format!("'{s}'"),
+    }
+}
+
+fn opt_lit(d: DialectKind, t: Option<Instant>) -> String {
+    t.map_or_else(|| "NULL".into(), |t| lit(d, t))
+}
+
+fn ts_type(d: DialectKind) -> &'static str {
+    match d {
+        DialectKind::Postgres => "timestamptz",
+        DialectKind::Mysql => "DATETIME(6)",
+        DialectKind::Sqlite => "TEXT",
+    }
+}
+
+/// Test rows: around the boundary relative to `now`, around month ends, with and without
+/// events. Ids are unique per table.
+fn rows(now: Instant, with_events: bool) -> Vec<Row> {
+    let day = 86_400;
+    let mut starts: Vec<Instant> = Vec::new();
+    for offset in [7 * day, 3 * day, 365 * day, 60 * day, 31 * day, 30 * day, 28 * day] {
+        for delta in [-120, -1, 0, 1, 120, 3_600] {
+            starts.push(now - offset + delta);
+        }
+    }
+    // Month boundaries near the run: instants whose 1- or 2-month expiry is near `now`.
+    for m in [1, 2, 12] {
+        let base = semantics::add_months(now, -m);
+        for delta in [-3 * day, -2 * day, -day, -60, 0, 60, day, 2 * day, 3 * day] {
+            starts.push(base + delta);
+        }
+    }
+    // Month ends and leap days, far and near.
+    for s in [
+        "2024-01-31T10:00:00Z",
+        "2024-02-29T23:59:59Z",
+        "2024-03-31T00:00:00Z",
+        "2024-12-31T23:59:59Z",
+        "2025-01-31T12:00:00Z",
+        "2025-02-28T12:00:00Z",
+    ] {
+        starts.push(parse_instant(s).unwrap_or(0));
+    }
+    let mut out = Vec::new();
+    let mut id = 0;
+    for (i, s) in starts.iter().enumerate() {
+        id += 1;
+        if !with_events {
+            out.push(Row { id, at: *s, stop: None, close: None });
+            continue;
+        }
+        // Rows without events, with one, with both (earliest counts).
+        let other = *s + (i as i64 % 5 - 2) * day;
+        out.push(Row { id, at: now - 400 * day, stop: None, close: None });
+        id += 1;
+        out.push(Row { id, at: now - 10 * day, stop: Some(*s), close: None });
+        id += 1;
+        out.push(Row { id, at: now - 10 * day, stop: None, close: Some(*s) });
+        id += 1;
+        out.push(Row { id, at: now - 10 * day, stop: Some(other), close: Some(*s) });
+    }
+    out
+}
+
+/// Per table: the rows and whether the table has event columns.
+fn fixture(prefix: &str, now: Instant) -> BTreeMap<String, Vec<Row>> {
+    let mut m = BTreeMap::new();
+    for t in ["days", "months", "forever"] {
+        m.insert(format!("{prefix}_{t}"), rows(now, false));
+    }
+    for t in ["events", "early"] {
+        m.insert(format!("{prefix}_{t}"), rows(now, true));
+    }
+    m
+}
+
+fn has_events(table: &str) -> bool {
+    table.ends_with("_events") || table.ends_with("_early")
+}
+
+fn create(db: &mut dyn Db, d: DialectKind, data: &BTreeMap<String, Vec<Row>>) {
+    let ty = ts_type(d);
+    for (t, rows) in data {
+        db.exec(&format!("DROP TABLE IF EXISTS {t}")).unwrap();
+        let ev = if has_events(t) { format!(", stopped_at {ty} NULL, closed_at {ty} NULL") } else { String::new() };
+        db.exec(&format!("CREATE TABLE {t} (id BIGINT PRIMARY KEY, at {ty} NOT NULL{ev})")).unwrap();
+        for chunk in rows.chunks(200) {
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|r| {
+                    if has_events(t) {
+                        format!("({}, {}, {}, {})", r.id, lit(d, r.at), opt_lit(d, r.stop), opt_lit(d, r.close))
+                    } else {
+                        format!("({}, {})", r.id, lit(d, r.at))
+                    }
+                })
+                .collect();
+            let cols = if has_events(t) { "id, at, stopped_at, closed_at" } else { "id, at" };
+            db.exec(&format!("INSERT INTO {t} ({cols}) VALUES {}", values.join(", "))).unwrap();
+        }
+    }
+}
+
+/// The category's rule from the policy, evaluated by the one definition of time semantics.
+fn expiry(p: &Policy, table: &str, r: &Row) -> Option<Instant> {
+    let c = p.categories.iter().find(|c| c.name == table).unwrap();
+    semantics::expiry(&c.retention.rule, r.at, &|e| match e {
+        "stop" => r.stop,
+        "close" => r.close,
+        _ => None,
+    })
+}
+
+fn ids(db: &mut dyn Db, table: &str) -> BTreeSet<i64> {
+    db.query_text(&format!("SELECT id FROM {table}")).unwrap().iter().map(|r| r[0].parse().unwrap()).collect()
+}
+
+fn held(table: &str, rows: &[Row]) -> BTreeSet<i64> {
+    // Every seventh row is under legal hold, whatever its age.
+    let _ = table;
+    rows.iter().filter(|r| r.id % 7 == 3).map(|r| r.id).collect()
+}
+
+fn now_literal(d: DialectKind, t: Instant) -> String {
+    lit(d, t)
+}
+
+/// The job predicate over a fixed "now" matches exactly the rows the semantics expire.
+fn check_predicates_at(db: &mut dyn Db, plan: &Plan, p: &Policy, data: &BTreeMap<String, Vec<Row>>, now: Instant) {
+    let d = plan.syntax();
+    for job in &plan.jobs {
+        let pred = job.pred.replace(d.now_var(), &now_literal(plan.dialect, now));
+        let got: BTreeSet<i64> = db
+            .query_text(&format!("SELECT {}.id FROM {} WHERE {pred}", d.row(&job.table), job.from))
+            .unwrap()
+            .iter()
+            .map(|r| r[0].parse().unwrap())
+            .collect();
+        let rows = &data[&job.table_name];
+        let hold = held(&job.table_name, rows);
+        let want: BTreeSet<i64> = rows
+            .iter()
+            .filter(|r| expiry(p, &job.table_name, r).is_some_and(|e| e <= now) && !hold.contains(&r.id))
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(got, want, "{} at {}", job.table_name, format_instant(now));
+    }
+}
+
+fn exercise(db: &mut dyn Db, prefix: &str) {
+    let d = db.dialect();
+    let p = policy(prefix);
+    let plan = sql::plan(&p, d);
+    assert_eq!(plan.jobs.len(), 4, "indefinite retention has no job");
+    let now = db.query_i64(&format!("SELECT {}", plan.syntax().epoch(plan.syntax().now_expr()))).unwrap().unwrap();
+    let data = fixture(prefix, now);
+    create(db, d, &data);
+    runner::install(db, &plan, false).unwrap();
+    // Idempotent: installing twice is fine.
+    runner::install(db, &plan, false).unwrap();
+    for (t, rows) in &data {
+        db.exec(&format!("DELETE FROM policyc_legal_hold WHERE table_name = '{t}'")).unwrap();
+        for id in held(t, rows) {
+            db.exec(&format!("INSERT INTO policyc_legal_hold (table_name, row_key) VALUES ('{t}', '{id}')")).unwrap();
+        }
+    }
+    for job in &plan.jobs {
+        db.exec(&format!("DELETE FROM policyc_retention_audit WHERE job = '{}'", job.name)).unwrap();
+    }
+
+    // Month ends, leap days and year ends as "now": the predicate equals the semantics.
+    for s in ["2024-02-29T10:00:00Z", "2024-03-31T09:59:59Z", "2025-02-28T10:00:00Z", "2024-12-31T23:59:59Z"] {
+        check_predicates_at(db, &plan, &p, &data, parse_instant(s).unwrap());
+    }
+    check_predicates_at(db, &plan, &p, &data, now + 30);
+
+    // Interrupted run: a row that fails to delete stops the job after some batches.
+    let victim_table = format!("{prefix}_days");
+    let victim = data[&victim_table]
+        .iter()
+        .filter(|r| {
+            expiry(&p, &victim_table, r).is_some_and(|e| e <= now - 600)
+                && !held(&victim_table, &data[&victim_table]).contains(&r.id)
+        })
+        .max_by_key(|r| r.at)
+        .unwrap()
+        .id;
+    inject_failure(db, d, &victim_table, victim, true);
+    let before = ids(db, &victim_table);
+    let res = runner::purge(db, &plan, 1, false, &mut |_, _| {}).unwrap();
+    let failed = res.iter().find(|r| r.table == victim_table).unwrap();
+    assert!(failed.error.is_some(), "the injected failure surfaces");
+    if d == DialectKind::Mysql {
+        db.exec("ROLLBACK").unwrap();
+    }
+    let after = ids(db, &victim_table);
+    assert!(after.len() < before.len(), "earlier batches were committed");
+    assert!(after.contains(&victim));
+    inject_failure(db, d, &victim_table, victim, false);
+
+    // Full run, then a re-run that finds nothing more.
+    let reports = runner::purge(db, &plan, 7, false, &mut |_, _| {}).unwrap();
+    for r in &reports {
+        assert!(r.error.is_none(), "{r:?}");
+    }
+    for job in &plan.jobs {
+        let cutoff = db
+            .query_i64(&format!(
+                "SELECT {} FROM policyc_retention_audit WHERE job = '{}' AND outcome = 'ok' ORDER BY id DESC LIMIT 1",
+                plan.syntax().epoch("cutoff"),
+                job.name
+            ))
+            .unwrap()
+            .unwrap();
+        assert!(cutoff >= now && cutoff < now + 600);
+        let rows = &data[&job.table_name];
+        let hold = held(&job.table_name, rows);
+        let want: BTreeSet<i64> = rows
+            .iter()
+            .filter(|r| expiry(&p, &job.table_name, r).is_none_or(|e| e > cutoff) || hold.contains(&r.id))
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids(db, &job.table_name), want, "{} after purge", job.table_name);
+        assert!(want.len() < rows.len(), "{}: the fixture expires something", job.table_name);
+        // Progress is committed with each batch, so the audit adds up across the interrupted
+        // run and the one that finished it.
+        let deleted: i64 = db
+            .query_text(&format!("SELECT SUM(rows_deleted) FROM policyc_retention_audit WHERE job = '{}'", job.name))
+            .unwrap()[0][0]
+            .parse()
+            .unwrap();
+        assert_eq!(deleted as usize, rows.len() - want.len(), "{} audit", job.table_name);
+    }
+    let running = db
+        .query_i64("SELECT COUNT(*) FROM policyc_retention_audit WHERE outcome = 'running' AND job LIKE 'policyc_purge_sqljob%'")
+        .unwrap();
+    assert_eq!(running, Some(1), "the interrupted run stays recorded as unfinished");
+    assert_eq!(ids(db, &format!("{prefix}_forever")).len(), data[&format!("{prefix}_forever")].len());
+    let again = runner::purge(db, &plan, 7, false, &mut |_, _| {}).unwrap();
+    assert!(again.iter().all(|r| r.rows == 0 && r.error.is_none()), "{again:?}");
+    let dry = runner::purge(db, &plan, 7, true, &mut |_, _| {}).unwrap();
+    assert!(dry.iter().all(|r| r.rows == 0 && r.oldest_surviving.is_some()), "{dry:?}");
+
+    // verify: columns, indexes, last run and no overdue rows.
+    let findings = runner::verify(db, &plan).unwrap();
+    for f in &findings {
+        if f.check != "schedule" {
+            assert!(f.ok, "{f:?}");
+        }
+    }
+    // An overdue row is a finding.
+    db.exec(&format!("INSERT INTO {victim_table} (id, at) VALUES (999999, {})", lit(d, now - 30 * 86_400))).unwrap();
+    let findings = runner::verify(db, &plan).unwrap();
+    assert!(findings.iter().any(|f| f.check == "overdue rows" && !f.ok && f.category == victim_table));
+}
+
+fn inject_failure(db: &mut dyn Db, d: DialectKind, table: &str, id: i64, on: bool) {
+    let trig = format!("{table}_fail");
+    match (d, on) {
+        (DialectKind::Sqlite, true) => db
+            .exec(&format!(
+                "CREATE TRIGGER {trig} BEFORE DELETE ON {table} WHEN OLD.id = {id} BEGIN SELECT RAISE(ABORT, 'injected'); END"
+            ))
+            .unwrap(),
+        (DialectKind::Sqlite, false) => db.exec(&format!("DROP TRIGGER {trig}")).unwrap(),
+        (DialectKind::Mysql, true) => db
+            .exec(&format!(
+                "CREATE TRIGGER {trig} BEFORE DELETE ON {table} FOR EACH ROW BEGIN IF OLD.id = {id} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected'; END IF; END"
+            ))
+            .unwrap(),
+        (DialectKind::Mysql, false) => db.exec(&format!("DROP TRIGGER {trig}")).unwrap(),
+        (DialectKind::Postgres, true) => {
+            db.exec(&format!(
+                "CREATE OR REPLACE FUNCTION {trig}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF OLD.id = {id} THEN RAISE EXCEPTION 'injected'; END IF; RETURN OLD; END $$"
+            ))
+            .unwrap();
+            db.exec(&format!("CREATE TRIGGER {trig} BEFORE DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {trig}()"))
+                .unwrap();
+        }
+        (DialectKind::Postgres, false) => {
+            db.exec(&format!("DROP TRIGGER {trig} ON {table}")).unwrap();
+            db.exec(&format!("DROP FUNCTION {trig}()")).unwrap();
+        }
+    }
+}
+
+fn cleanup(db: &mut dyn Db, prefix: &str) {
+    let p = policy(prefix);
+    let plan = sql::plan(&p, db.dialect());
+    for job in &plan.jobs {
+        let _ = db.exec(&format!("DROP TABLE IF EXISTS {}", job.table));
+        let _ = db.exec(&format!("DELETE FROM policyc_retention_audit WHERE job = '{}'", job.name));
+        let _ = db.exec(&format!("DELETE FROM policyc_legal_hold WHERE table_name = '{}'", job.table_name));
+        let _ = db.exec(&format!("DROP PROCEDURE IF EXISTS {}", plan.syntax().quote(&job.name)));
+        match db.dialect() {
+            DialectKind::Postgres => {
+                let _ = db.exec(&format!("SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = '{}'", job.name));
+            }
+            DialectKind::Mysql => {
+                let _ = db.exec(&format!("DROP EVENT IF EXISTS {}", plan.syntax().quote(&job.name)));
+            }
+            DialectKind::Sqlite => {}
+        }
+    }
+    let _ = db.exec(&format!("DROP TABLE IF EXISTS {prefix}_forever"));
+}
+
+#[test]
+fn sqlite_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let mut db = runner::connect(&url).unwrap();
+    exercise(db.as_mut(), "sqljob_lite");
+}
+
+#[test]
+fn postgres_jobs() {
+    let Some(url) = common::service_url("POLICYC_TEST_POSTGRES_URL") else { return };
+    let mut db = runner::connect(&url).unwrap();
+    let prefix = "sqljob_pg";
+    cleanup(db.as_mut(), prefix);
+    exercise(db.as_mut(), prefix);
+    // pg_cron: the schedule is installed (twice: replacement) and listed.
+    let plan = sql::plan(&policy(prefix), DialectKind::Postgres);
+    db.exec("CREATE EXTENSION IF NOT EXISTS pg_cron").unwrap();
+    runner::install(db.as_mut(), &plan, true).unwrap();
+    runner::install(db.as_mut(), &plan, true).unwrap();
+    for job in &plan.jobs {
+        let n = db.query_i64(&format!("SELECT count(*) FROM cron.job WHERE jobname = '{}'", job.name)).unwrap();
+        assert_eq!(n, Some(1), "{} scheduled once", job.name);
+        let cmd = db.query_text(&format!("SELECT command FROM cron.job WHERE jobname = '{}'", job.name)).unwrap();
+        assert!(cmd[0][0].starts_with("CALL "), "a committing job is a single CALL");
+    }
+    let findings = runner::verify(db.as_mut(), &plan).unwrap();
+    assert!(findings.iter().filter(|f| f.check == "schedule").all(|f| f.ok), "{findings:?}");
+    cleanup(db.as_mut(), prefix);
+}
+
+#[test]
+fn mysql_jobs() {
+    let Some(url) = common::service_url("POLICYC_TEST_MYSQL_URL") else { return };
+    let mut db = runner::connect(&url).unwrap();
+    let prefix = "sqljob_my";
+    cleanup(db.as_mut(), prefix);
+    exercise(db.as_mut(), prefix);
+    let plan = sql::plan(&policy(prefix), DialectKind::Mysql);
+    runner::install(db.as_mut(), &plan, true).unwrap();
+    runner::install(db.as_mut(), &plan, true).unwrap();
+    for job in &plan.jobs {
+        let n = db
+            .query_i64(&format!(
+                "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() AND EVENT_NAME = '{}'",
+                job.name
+            ))
+            .unwrap();
+        assert_eq!(n, Some(1), "{} event listed", job.name);
+    }
+    cleanup(db.as_mut(), prefix);
+}
+
+#[test]
+fn file_splits_into_the_plan() {
+    let p = policy("split");
+    for d in DialectKind::ALL {
+        let plan = sql::plan(&p, d);
+        let text = sql::render(&p, &plan);
+        let stmts = sql::split_statements(&text);
+        let mut want = plan.setup.clone();
+        want.extend(plan.schedule.clone());
+        assert_eq!(&stmts[..want.len()], &want[..], "{}", d.name());
+    }
+}
