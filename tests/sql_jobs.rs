@@ -275,7 +275,18 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
     let dry = runner::purge(db, &plan, 7, true, &mut |_, _| {}).unwrap();
     assert!(dry.iter().all(|r| r.rows == 0 && r.oldest_surviving.is_some()), "{dry:?}");
 
-    // verify: columns, indexes, last run and no overdue rows.
+    // verify: columns, indexes, last run and no overdue rows. Rows kept at the boundary expire
+    // while the test runs; they were checked above and go now, so `verify` sees none overdue.
+    for job in &plan.jobs {
+        let soon: Vec<String> = data[&job.table_name]
+            .iter()
+            .filter(|r| expiry(&p, &job.table_name, r).is_some_and(|e| e <= now + 600))
+            .map(|r| r.id.to_string())
+            .collect();
+        if !soon.is_empty() {
+            db.exec(&format!("DELETE FROM {} WHERE id IN ({})", job.table, soon.join(", "))).unwrap();
+        }
+    }
     let findings = runner::verify(db, &plan).unwrap();
     for f in &findings {
         if f.check != "schedule" {
@@ -286,6 +297,68 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
     db.exec(&format!("INSERT INTO {victim_table} (id, at) VALUES (999999, {})", lit(d, now - 30 * 86_400))).unwrap();
     let findings = runner::verify(db, &plan).unwrap();
     assert!(findings.iter().any(|f| f.check == "overdue rows" && !f.ok && f.category == victim_table));
+}
+
+/// The slice walk on awkward data: a burst of rows sharing one instant (more than a batch),
+/// years-long gaps, a dense day, rows either side of the boundary and held rows among them.
+/// Every expired, unheld row goes; the rest stays; the audit records the batches.
+fn slices(db: &mut dyn Db, prefix: &str) {
+    let d = db.dialect();
+    let p = policy(prefix);
+    let plan = sql::plan(&p, d);
+    let now = db.query_i64(&format!("SELECT {}", plan.syntax().epoch(plan.syntax().now_expr()))).unwrap().unwrap();
+    let day = 86_400;
+    let mut starts: Vec<Instant> = vec![now - 30 * day; 25];
+    starts.extend((0..40).map(|i| now - 3 * 365 * day + i * 10 * day));
+    starts.extend((0..30).map(|i| now - 20 * day + i * 97));
+    starts.extend([now - 7 * day - 1, now - 7 * day, now - 7 * day + 1, now - 5000 * day, now - day]);
+    starts.extend((0..10).map(|i| now - 35 * day + i));
+    let rows: Vec<Row> =
+        starts.iter().enumerate().map(|(i, at)| Row { id: i as i64 + 1, at: *at, stop: None, close: None }).collect();
+    let mut data = BTreeMap::new();
+    for t in ["days", "months", "forever"] {
+        data.insert(format!("{prefix}_{t}"), rows.clone());
+    }
+    for t in ["events", "early"] {
+        data.insert(format!("{prefix}_{t}"), Vec::new());
+    }
+    create(db, d, &data);
+    runner::install(db, &plan, false).unwrap();
+    for (t, rows) in &data {
+        db.exec(&format!("DELETE FROM policyc_legal_hold WHERE table_name = '{t}'")).unwrap();
+        for id in held(t, rows) {
+            db.exec(&format!("INSERT INTO policyc_legal_hold (table_name, row_key) VALUES ('{t}', '{id}')")).unwrap();
+        }
+    }
+    for job in &plan.jobs {
+        db.exec(&format!("DELETE FROM policyc_retention_audit WHERE job = '{}'", job.name)).unwrap();
+    }
+    let reports = runner::purge(db, &plan, 4, false, &mut |_, _| {}).unwrap();
+    assert!(reports.iter().all(|r| r.error.is_none()), "{reports:?}");
+    for t in ["days", "months"] {
+        let table = format!("{prefix}_{t}");
+        let job = plan.jobs.iter().find(|j| j.table_name == table).unwrap();
+        let audit = db
+            .query_text(&format!(
+                "SELECT {}, rows_deleted, detail FROM policyc_retention_audit WHERE job = '{}' AND outcome = 'ok'",
+                plan.syntax().epoch("cutoff"),
+                job.name
+            ))
+            .unwrap();
+        assert_eq!(audit.len(), 1, "{table}: one finished run");
+        let cutoff: Instant = audit[0][0].parse().unwrap();
+        let hold = held(&table, &rows);
+        let want: BTreeSet<i64> = rows
+            .iter()
+            .filter(|r| expiry(&p, &table, r).is_none_or(|e| e > cutoff) || hold.contains(&r.id))
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids(db, &table), want, "{table} after purge");
+        assert_eq!(audit[0][1].parse::<usize>().unwrap(), rows.len() - want.len(), "{table} audit count");
+        if d != DialectKind::Sqlite {
+            assert!(audit[0][2].contains(" batches, longest "), "{table} audit detail: {:?}", audit[0][2]);
+        }
+    }
 }
 
 fn inject_failure(db: &mut dyn Db, d: DialectKind, table: &str, id: i64, on: bool) {
@@ -345,6 +418,7 @@ fn sqlite_jobs() {
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
     let mut db = runner::connect(&url).unwrap();
     exercise(db.as_mut(), "sqljob_lite");
+    slices(db.as_mut(), "sqlslice_lite");
 }
 
 #[test]
@@ -354,6 +428,9 @@ fn postgres_jobs() {
     let prefix = "sqljob_pg";
     cleanup(db.as_mut(), prefix);
     exercise(db.as_mut(), prefix);
+    cleanup(db.as_mut(), "sqlslice_pg");
+    slices(db.as_mut(), "sqlslice_pg");
+    cleanup(db.as_mut(), "sqlslice_pg");
     // pg_cron: the schedule is installed (twice: replacement) and listed.
     let plan = sql::plan(&policy(prefix), DialectKind::Postgres);
     db.exec("CREATE EXTENSION IF NOT EXISTS pg_cron").unwrap();
@@ -377,6 +454,9 @@ fn mysql_jobs() {
     let prefix = "sqljob_my";
     cleanup(db.as_mut(), prefix);
     exercise(db.as_mut(), prefix);
+    cleanup(db.as_mut(), "sqlslice_my");
+    slices(db.as_mut(), "sqlslice_my");
+    cleanup(db.as_mut(), "sqlslice_my");
     let plan = sql::plan(&policy(prefix), DialectKind::Mysql);
     runner::install(db.as_mut(), &plan, true).unwrap();
     runner::install(db.as_mut(), &plan, true).unwrap();

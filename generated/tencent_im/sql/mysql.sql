@@ -36,24 +36,74 @@ DROP PROCEDURE IF EXISTS `policyc_purge_log_data`;
 CREATE PROCEDURE `policyc_purge_log_data`(IN p_batch INT)
 BEGIN
   DECLARE v_now DATETIME(6);
+  DECLARE v_cut DATETIME(6);
+  DECLARE v_lo DATETIME(6);
+  DECLARE v_hi DATETIME(6);
+  DECLARE v_t DATETIME(6);
+  DECLARE v_step BIGINT;
+  DECLARE v_cap INT;
+  DECLARE v_keyed INT DEFAULT 0;
+  DECLARE v_kmin BIGINT;
+  DECLARE v_kmax BIGINT;
+  DECLARE v_count BIGINT DEFAULT 0;
+  DECLARE v_longest BIGINT DEFAULT 0;
+  DECLARE v_batches INT DEFAULT 0;
   DECLARE v_audit BIGINT;
   DECLARE v_n BIGINT DEFAULT 0;
   DECLARE v_total BIGINT DEFAULT 0;
   SET time_zone = '+00:00';
   SET v_now = UTC_TIMESTAMP(6);
+  SET v_cap = 2 * p_batch;
   INSERT INTO `policyc_retention_audit` (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
     VALUES ('policyc_purge_log_data', 'log_data', 'im_log_data', v_now, 0, v_now, 'running');
   SET v_audit = LAST_INSERT_ID();
   COMMIT;
-  REPEAT
-    START TRANSACTION;
-    DELETE FROM `im_log_data` WHERE `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(`im_log_data`.`id` AS CHAR)) ORDER BY `requested_at` LIMIT p_batch;
-    SET v_n = ROW_COUNT();
-    SET v_total = v_total + v_n;
-    UPDATE `policyc_retention_audit` SET rows_deleted = v_total WHERE id = v_audit;
-    COMMIT;
-  UNTIL v_n < p_batch END REPEAT;
-  UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'ok' WHERE id = v_audit;
+  SET v_cut = v_now - INTERVAL 604800 SECOND;
+  SELECT COUNT(*) INTO v_keyed FROM information_schema.STATISTICS AS s
+    JOIN information_schema.COLUMNS AS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA
+      AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
+    WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = 'im_log_data' AND s.COLUMN_NAME = 'id'
+      AND s.SEQ_IN_INDEX = 1 AND c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint');
+  SELECT MIN(`im_log_data`.`requested_at`) INTO v_lo FROM `im_log_data` WHERE `im_log_data`.`requested_at` <= v_cut;
+  IF v_lo IS NOT NULL THEN
+    SET v_hi = (SELECT `im_log_data`.`requested_at` FROM `im_log_data` WHERE `im_log_data`.`requested_at` >= v_lo AND `im_log_data`.`requested_at` <= v_cut
+      ORDER BY `im_log_data`.`requested_at` LIMIT 1 OFFSET p_batch);
+    SET v_step = GREATEST(1, TIMESTAMPDIFF(MICROSECOND, v_lo, COALESCE(v_hi, v_cut)) + 1);
+    slices: LOOP
+      SET v_hi = v_lo + INTERVAL v_step MICROSECOND;
+      SET v_count = 0;
+      IF v_keyed > 0 THEN
+        SELECT MIN(`im_log_data`.`id`), MAX(`im_log_data`.`id`), COUNT(*) INTO v_kmin, v_kmax, v_count FROM `im_log_data`
+          WHERE `im_log_data`.`requested_at` >= v_lo AND `im_log_data`.`requested_at` < v_hi AND `im_log_data`.`requested_at` <= v_cut;
+      END IF;
+      SET v_t = UTC_TIMESTAMP(6);
+      START TRANSACTION;
+      IF v_count > 0 AND v_kmax - v_kmin < 2 * v_count THEN
+        DELETE FROM `im_log_data` WHERE `im_log_data`.`id` >= v_kmin AND `im_log_data`.`id` <= v_kmax AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(`im_log_data`.`id` AS CHAR))) ORDER BY `im_log_data`.`id` LIMIT v_cap;
+      ELSE
+        DELETE FROM `im_log_data` WHERE `im_log_data`.`requested_at` >= v_lo AND `im_log_data`.`requested_at` < v_hi AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(`im_log_data`.`id` AS CHAR))) ORDER BY `im_log_data`.`requested_at` LIMIT v_cap;
+      END IF;
+      SET v_n = ROW_COUNT();
+      SET v_total = v_total + v_n;
+      SET v_batches = v_batches + 1;
+      UPDATE `policyc_retention_audit` SET rows_deleted = v_total WHERE id = v_audit;
+      COMMIT;
+      SET v_longest = GREATEST(v_longest, TIMESTAMPDIFF(MICROSECOND, v_t, UTC_TIMESTAMP(6)));
+      IF v_n >= v_cap THEN
+        SET v_step = GREATEST(1, v_step DIV 4);
+      ELSE
+        IF v_hi > v_cut THEN
+          LEAVE slices;
+        END IF;
+        SET v_lo = v_hi;
+        -- Empty slices double, so gaps in the data cost few steps.
+        SET v_step = GREATEST(1, CAST(v_step * IF(v_n = 0, 2.0, LEAST(2.0, GREATEST(0.5, p_batch / v_n))) AS SIGNED));
+      END IF;
+    END LOOP;
+  END IF;
+  UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'ok',
+    detail = CONCAT(v_batches, ' batches, longest ', ROUND(v_longest / 1000), ' ms')
+    WHERE id = v_audit;
   COMMIT;
 END;
 -- policyc:statement
@@ -64,24 +114,74 @@ DROP PROCEDURE IF EXISTS `policyc_purge_monitoring_data`;
 CREATE PROCEDURE `policyc_purge_monitoring_data`(IN p_batch INT)
 BEGIN
   DECLARE v_now DATETIME(6);
+  DECLARE v_cut DATETIME(6);
+  DECLARE v_lo DATETIME(6);
+  DECLARE v_hi DATETIME(6);
+  DECLARE v_t DATETIME(6);
+  DECLARE v_step BIGINT;
+  DECLARE v_cap INT;
+  DECLARE v_keyed INT DEFAULT 0;
+  DECLARE v_kmin BIGINT;
+  DECLARE v_kmax BIGINT;
+  DECLARE v_count BIGINT DEFAULT 0;
+  DECLARE v_longest BIGINT DEFAULT 0;
+  DECLARE v_batches INT DEFAULT 0;
   DECLARE v_audit BIGINT;
   DECLARE v_n BIGINT DEFAULT 0;
   DECLARE v_total BIGINT DEFAULT 0;
   SET time_zone = '+00:00';
   SET v_now = UTC_TIMESTAMP(6);
+  SET v_cap = 2 * p_batch;
   INSERT INTO `policyc_retention_audit` (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
     VALUES ('policyc_purge_monitoring_data', 'monitoring_data', 'im_monitoring_data', v_now, 0, v_now, 'running');
   SET v_audit = LAST_INSERT_ID();
   COMMIT;
-  REPEAT
-    START TRANSACTION;
-    DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(`im_monitoring_data`.`id` AS CHAR)) ORDER BY `measured_at` LIMIT p_batch;
-    SET v_n = ROW_COUNT();
-    SET v_total = v_total + v_n;
-    UPDATE `policyc_retention_audit` SET rows_deleted = v_total WHERE id = v_audit;
-    COMMIT;
-  UNTIL v_n < p_batch END REPEAT;
-  UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'ok' WHERE id = v_audit;
+  SET v_cut = v_now - INTERVAL 172800 SECOND;
+  SELECT COUNT(*) INTO v_keyed FROM information_schema.STATISTICS AS s
+    JOIN information_schema.COLUMNS AS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA
+      AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
+    WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = 'im_monitoring_data' AND s.COLUMN_NAME = 'id'
+      AND s.SEQ_IN_INDEX = 1 AND c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint');
+  SELECT MIN(`im_monitoring_data`.`measured_at`) INTO v_lo FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` <= v_cut;
+  IF v_lo IS NOT NULL THEN
+    SET v_hi = (SELECT `im_monitoring_data`.`measured_at` FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` >= v_lo AND `im_monitoring_data`.`measured_at` <= v_cut
+      ORDER BY `im_monitoring_data`.`measured_at` LIMIT 1 OFFSET p_batch);
+    SET v_step = GREATEST(1, TIMESTAMPDIFF(MICROSECOND, v_lo, COALESCE(v_hi, v_cut)) + 1);
+    slices: LOOP
+      SET v_hi = v_lo + INTERVAL v_step MICROSECOND;
+      SET v_count = 0;
+      IF v_keyed > 0 THEN
+        SELECT MIN(`im_monitoring_data`.`id`), MAX(`im_monitoring_data`.`id`), COUNT(*) INTO v_kmin, v_kmax, v_count FROM `im_monitoring_data`
+          WHERE `im_monitoring_data`.`measured_at` >= v_lo AND `im_monitoring_data`.`measured_at` < v_hi AND `im_monitoring_data`.`measured_at` <= v_cut;
+      END IF;
+      SET v_t = UTC_TIMESTAMP(6);
+      START TRANSACTION;
+      IF v_count > 0 AND v_kmax - v_kmin < 2 * v_count THEN
+        DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`id` >= v_kmin AND `im_monitoring_data`.`id` <= v_kmax AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(`im_monitoring_data`.`id` AS CHAR))) ORDER BY `im_monitoring_data`.`id` LIMIT v_cap;
+      ELSE
+        DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` >= v_lo AND `im_monitoring_data`.`measured_at` < v_hi AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(`im_monitoring_data`.`id` AS CHAR))) ORDER BY `im_monitoring_data`.`measured_at` LIMIT v_cap;
+      END IF;
+      SET v_n = ROW_COUNT();
+      SET v_total = v_total + v_n;
+      SET v_batches = v_batches + 1;
+      UPDATE `policyc_retention_audit` SET rows_deleted = v_total WHERE id = v_audit;
+      COMMIT;
+      SET v_longest = GREATEST(v_longest, TIMESTAMPDIFF(MICROSECOND, v_t, UTC_TIMESTAMP(6)));
+      IF v_n >= v_cap THEN
+        SET v_step = GREATEST(1, v_step DIV 4);
+      ELSE
+        IF v_hi > v_cut THEN
+          LEAVE slices;
+        END IF;
+        SET v_lo = v_hi;
+        -- Empty slices double, so gaps in the data cost few steps.
+        SET v_step = GREATEST(1, CAST(v_step * IF(v_n = 0, 2.0, LEAST(2.0, GREATEST(0.5, p_batch / v_n))) AS SIGNED));
+      END IF;
+    END LOOP;
+  END IF;
+  UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'ok',
+    detail = CONCAT(v_batches, ' batches, longest ', ROUND(v_longest / 1000), ' ms')
+    WHERE id = v_audit;
   COMMIT;
 END;
 -- policyc:statement
@@ -92,24 +192,74 @@ DROP PROCEDURE IF EXISTS `policyc_purge_configuration_data`;
 CREATE PROCEDURE `policyc_purge_configuration_data`(IN p_batch INT)
 BEGIN
   DECLARE v_now DATETIME(6);
+  DECLARE v_cut DATETIME(6);
+  DECLARE v_lo DATETIME(6);
+  DECLARE v_hi DATETIME(6);
+  DECLARE v_t DATETIME(6);
+  DECLARE v_step BIGINT;
+  DECLARE v_cap INT;
+  DECLARE v_keyed INT DEFAULT 0;
+  DECLARE v_kmin BIGINT;
+  DECLARE v_kmax BIGINT;
+  DECLARE v_count BIGINT DEFAULT 0;
+  DECLARE v_longest BIGINT DEFAULT 0;
+  DECLARE v_batches INT DEFAULT 0;
   DECLARE v_audit BIGINT;
   DECLARE v_n BIGINT DEFAULT 0;
   DECLARE v_total BIGINT DEFAULT 0;
   SET time_zone = '+00:00';
   SET v_now = UTC_TIMESTAMP(6);
+  SET v_cap = 2 * p_batch;
   INSERT INTO `policyc_retention_audit` (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
     VALUES ('policyc_purge_configuration_data', 'configuration_data', 'im_configuration_data', v_now, 0, v_now, 'running');
   SET v_audit = LAST_INSERT_ID();
   COMMIT;
-  REPEAT
-    START TRANSACTION;
-    DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) <= v_now AND NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(`im_configuration_data`.`id` AS CHAR)) ORDER BY `terminated_at` LIMIT p_batch;
-    SET v_n = ROW_COUNT();
-    SET v_total = v_total + v_n;
-    UPDATE `policyc_retention_audit` SET rows_deleted = v_total WHERE id = v_audit;
-    COMMIT;
-  UNTIL v_n < p_batch END REPEAT;
-  UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'ok' WHERE id = v_audit;
+  SET v_cut = v_now - INTERVAL 5097600 SECOND;
+  SELECT COUNT(*) INTO v_keyed FROM information_schema.STATISTICS AS s
+    JOIN information_schema.COLUMNS AS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA
+      AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
+    WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = 'im_configuration_data' AND s.COLUMN_NAME = 'id'
+      AND s.SEQ_IN_INDEX = 1 AND c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint');
+  SELECT MIN(`im_configuration_data`.`terminated_at`) INTO v_lo FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` <= v_cut;
+  IF v_lo IS NOT NULL THEN
+    SET v_hi = (SELECT `im_configuration_data`.`terminated_at` FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` >= v_lo AND `im_configuration_data`.`terminated_at` <= v_cut
+      ORDER BY `im_configuration_data`.`terminated_at` LIMIT 1 OFFSET p_batch);
+    SET v_step = GREATEST(1, TIMESTAMPDIFF(MICROSECOND, v_lo, COALESCE(v_hi, v_cut)) + 1);
+    slices: LOOP
+      SET v_hi = v_lo + INTERVAL v_step MICROSECOND;
+      SET v_count = 0;
+      IF v_keyed > 0 THEN
+        SELECT MIN(`im_configuration_data`.`id`), MAX(`im_configuration_data`.`id`), COUNT(*) INTO v_kmin, v_kmax, v_count FROM `im_configuration_data`
+          WHERE `im_configuration_data`.`terminated_at` >= v_lo AND `im_configuration_data`.`terminated_at` < v_hi AND `im_configuration_data`.`terminated_at` <= v_cut;
+      END IF;
+      SET v_t = UTC_TIMESTAMP(6);
+      START TRANSACTION;
+      IF v_count > 0 AND v_kmax - v_kmin < 2 * v_count THEN
+        DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`id` >= v_kmin AND `im_configuration_data`.`id` <= v_kmax AND `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) <= v_now AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(`im_configuration_data`.`id` AS CHAR))) ORDER BY `im_configuration_data`.`id` LIMIT v_cap;
+      ELSE
+        DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` >= v_lo AND `im_configuration_data`.`terminated_at` < v_hi AND `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) <= v_now AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(`im_configuration_data`.`id` AS CHAR))) ORDER BY `im_configuration_data`.`terminated_at` LIMIT v_cap;
+      END IF;
+      SET v_n = ROW_COUNT();
+      SET v_total = v_total + v_n;
+      SET v_batches = v_batches + 1;
+      UPDATE `policyc_retention_audit` SET rows_deleted = v_total WHERE id = v_audit;
+      COMMIT;
+      SET v_longest = GREATEST(v_longest, TIMESTAMPDIFF(MICROSECOND, v_t, UTC_TIMESTAMP(6)));
+      IF v_n >= v_cap THEN
+        SET v_step = GREATEST(1, v_step DIV 4);
+      ELSE
+        IF v_hi > v_cut THEN
+          LEAVE slices;
+        END IF;
+        SET v_lo = v_hi;
+        -- Empty slices double, so gaps in the data cost few steps.
+        SET v_step = GREATEST(1, CAST(v_step * IF(v_n = 0, 2.0, LEAST(2.0, GREATEST(0.5, p_batch / v_n))) AS SIGNED));
+      END IF;
+    END LOOP;
+  END IF;
+  UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'ok',
+    detail = CONCAT(v_batches, ' batches, longest ', ROUND(v_longest / 1000), ' ms')
+    WHERE id = v_audit;
   COMMIT;
 END;
 
@@ -117,12 +267,12 @@ END;
 -- policyc:statement
 DROP EVENT IF EXISTS `policyc_purge_log_data`;
 -- policyc:statement
-CREATE EVENT `policyc_purge_log_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_log_data`(5000);
+CREATE EVENT `policyc_purge_log_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_log_data`(10000);
 -- policyc:statement
 DROP EVENT IF EXISTS `policyc_purge_monitoring_data`;
 -- policyc:statement
-CREATE EVENT `policyc_purge_monitoring_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_monitoring_data`(5000);
+CREATE EVENT `policyc_purge_monitoring_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_monitoring_data`(10000);
 -- policyc:statement
 DROP EVENT IF EXISTS `policyc_purge_configuration_data`;
 -- policyc:statement
-CREATE EVENT `policyc_purge_configuration_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_configuration_data`(5000);
+CREATE EVENT `policyc_purge_configuration_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_configuration_data`(10000);

@@ -31,87 +31,177 @@ CREATE TABLE IF NOT EXISTS "policyc_legal_hold" (
 -- policyc:statement
 CREATE INDEX IF NOT EXISTS "policyc_im_log_data_requested_at_idx" ON "im_log_data" ("requested_at");
 -- policyc:statement
-CREATE OR REPLACE PROCEDURE "policyc_purge_log_data"(p_batch integer DEFAULT 5000)
+CREATE OR REPLACE PROCEDURE "policyc_purge_log_data"(p_batch integer DEFAULT 10000)
 LANGUAGE plpgsql
 AS $policyc$
 DECLARE
   v_now timestamptz := clock_timestamp();
-  v_started timestamptz := clock_timestamp();
+  v_cut timestamptz;
+  v_lo timestamptz;
+  v_hi timestamptz;
+  v_step bigint;
+  v_t timestamptz;
+  v_longest interval := interval '0';
+  v_batches integer := 0;
   v_audit bigint;
   v_n bigint;
   v_total bigint := 0;
 BEGIN
   INSERT INTO "policyc_retention_audit" (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ('policyc_purge_log_data', 'log_data', 'im_log_data', v_now, 0, v_started, 'running') RETURNING id INTO v_audit;
+    VALUES ('policyc_purge_log_data', 'log_data', 'im_log_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
   COMMIT;
-  LOOP
-    DELETE FROM "im_log_data" WHERE ctid = ANY (ARRAY(
-      SELECT t.ctid FROM "im_log_data" AS t WHERE t."requested_at" <= v_now - interval '604800 seconds' AND NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(t."id" AS text)) ORDER BY t."requested_at" LIMIT p_batch));
-    GET DIAGNOSTICS v_n = ROW_COUNT;
-    v_total := v_total + v_n;
-    UPDATE "policyc_retention_audit" SET rows_deleted = v_total WHERE id = v_audit;
-    COMMIT;
-    EXIT WHEN v_n < p_batch;
-  END LOOP;
-  UPDATE "policyc_retention_audit" SET finished_at = clock_timestamp(), outcome = 'ok' WHERE id = v_audit;
+  v_cut := v_now - interval '604800 seconds';
+  SELECT min(t."requested_at") INTO v_lo FROM "im_log_data" AS t WHERE t."requested_at" <= v_cut;
+  IF v_lo IS NOT NULL THEN
+    SELECT t."requested_at" INTO v_hi FROM "im_log_data" AS t WHERE t."requested_at" >= v_lo AND t."requested_at" <= v_cut
+      ORDER BY t."requested_at" OFFSET p_batch LIMIT 1;
+    v_step := greatest(1, ceil(extract(epoch FROM coalesce(v_hi, v_cut) - v_lo) * 1000000) + 1);
+    LOOP
+      v_hi := v_lo + v_step * interval '1 microsecond';
+      v_t := clock_timestamp();
+      PERFORM set_config('synchronous_commit', 'off', true);
+      DELETE FROM "im_log_data" AS t WHERE t."requested_at" >= v_lo AND t."requested_at" < v_hi AND t."requested_at" <= v_now - interval '604800 seconds' AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(t."id" AS text)));
+      GET DIAGNOSTICS v_n = ROW_COUNT;
+      v_longest := greatest(v_longest, clock_timestamp() - v_t);
+      IF v_n > 2 * p_batch AND v_step > 1 THEN
+        -- Denser than the slice was sized for: undo and retry narrower, so no committed
+        -- transaction holds more than twice the batch (rows sharing one instant excepted).
+        ROLLBACK;
+        v_step := greatest(1, v_step / 4);
+        CONTINUE;
+      END IF;
+      v_total := v_total + v_n;
+      v_batches := v_batches + 1;
+      UPDATE "policyc_retention_audit" SET rows_deleted = v_total WHERE id = v_audit;
+      COMMIT;
+      EXIT WHEN v_hi > v_cut;
+      v_lo := v_hi;
+      -- Empty slices double, so gaps in the data cost few steps.
+      v_step := greatest(1, (v_step * CASE WHEN v_n = 0 THEN 2.0
+        ELSE least(2.0, greatest(0.5, p_batch::numeric / v_n)) END)::bigint);
+    END LOOP;
+  END IF;
+  UPDATE "policyc_retention_audit" SET finished_at = clock_timestamp(), outcome = 'ok',
+    detail = format('%s batches, longest %s ms', v_batches, round(extract(epoch FROM v_longest) * 1000))
+    WHERE id = v_audit;
   COMMIT;
 END
 $policyc$;
 -- policyc:statement
 CREATE INDEX IF NOT EXISTS "policyc_im_monitoring_data_measured_at_idx" ON "im_monitoring_data" ("measured_at");
 -- policyc:statement
-CREATE OR REPLACE PROCEDURE "policyc_purge_monitoring_data"(p_batch integer DEFAULT 5000)
+CREATE OR REPLACE PROCEDURE "policyc_purge_monitoring_data"(p_batch integer DEFAULT 10000)
 LANGUAGE plpgsql
 AS $policyc$
 DECLARE
   v_now timestamptz := clock_timestamp();
-  v_started timestamptz := clock_timestamp();
+  v_cut timestamptz;
+  v_lo timestamptz;
+  v_hi timestamptz;
+  v_step bigint;
+  v_t timestamptz;
+  v_longest interval := interval '0';
+  v_batches integer := 0;
   v_audit bigint;
   v_n bigint;
   v_total bigint := 0;
 BEGIN
   INSERT INTO "policyc_retention_audit" (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ('policyc_purge_monitoring_data', 'monitoring_data', 'im_monitoring_data', v_now, 0, v_started, 'running') RETURNING id INTO v_audit;
+    VALUES ('policyc_purge_monitoring_data', 'monitoring_data', 'im_monitoring_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
   COMMIT;
-  LOOP
-    DELETE FROM "im_monitoring_data" WHERE ctid = ANY (ARRAY(
-      SELECT t.ctid FROM "im_monitoring_data" AS t WHERE t."measured_at" <= v_now - interval '172800 seconds' AND NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(t."id" AS text)) ORDER BY t."measured_at" LIMIT p_batch));
-    GET DIAGNOSTICS v_n = ROW_COUNT;
-    v_total := v_total + v_n;
-    UPDATE "policyc_retention_audit" SET rows_deleted = v_total WHERE id = v_audit;
-    COMMIT;
-    EXIT WHEN v_n < p_batch;
-  END LOOP;
-  UPDATE "policyc_retention_audit" SET finished_at = clock_timestamp(), outcome = 'ok' WHERE id = v_audit;
+  v_cut := v_now - interval '172800 seconds';
+  SELECT min(t."measured_at") INTO v_lo FROM "im_monitoring_data" AS t WHERE t."measured_at" <= v_cut;
+  IF v_lo IS NOT NULL THEN
+    SELECT t."measured_at" INTO v_hi FROM "im_monitoring_data" AS t WHERE t."measured_at" >= v_lo AND t."measured_at" <= v_cut
+      ORDER BY t."measured_at" OFFSET p_batch LIMIT 1;
+    v_step := greatest(1, ceil(extract(epoch FROM coalesce(v_hi, v_cut) - v_lo) * 1000000) + 1);
+    LOOP
+      v_hi := v_lo + v_step * interval '1 microsecond';
+      v_t := clock_timestamp();
+      PERFORM set_config('synchronous_commit', 'off', true);
+      DELETE FROM "im_monitoring_data" AS t WHERE t."measured_at" >= v_lo AND t."measured_at" < v_hi AND t."measured_at" <= v_now - interval '172800 seconds' AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(t."id" AS text)));
+      GET DIAGNOSTICS v_n = ROW_COUNT;
+      v_longest := greatest(v_longest, clock_timestamp() - v_t);
+      IF v_n > 2 * p_batch AND v_step > 1 THEN
+        -- Denser than the slice was sized for: undo and retry narrower, so no committed
+        -- transaction holds more than twice the batch (rows sharing one instant excepted).
+        ROLLBACK;
+        v_step := greatest(1, v_step / 4);
+        CONTINUE;
+      END IF;
+      v_total := v_total + v_n;
+      v_batches := v_batches + 1;
+      UPDATE "policyc_retention_audit" SET rows_deleted = v_total WHERE id = v_audit;
+      COMMIT;
+      EXIT WHEN v_hi > v_cut;
+      v_lo := v_hi;
+      -- Empty slices double, so gaps in the data cost few steps.
+      v_step := greatest(1, (v_step * CASE WHEN v_n = 0 THEN 2.0
+        ELSE least(2.0, greatest(0.5, p_batch::numeric / v_n)) END)::bigint);
+    END LOOP;
+  END IF;
+  UPDATE "policyc_retention_audit" SET finished_at = clock_timestamp(), outcome = 'ok',
+    detail = format('%s batches, longest %s ms', v_batches, round(extract(epoch FROM v_longest) * 1000))
+    WHERE id = v_audit;
   COMMIT;
 END
 $policyc$;
 -- policyc:statement
 CREATE INDEX IF NOT EXISTS "policyc_im_configuration_data_terminated_at_idx" ON "im_configuration_data" ("terminated_at");
 -- policyc:statement
-CREATE OR REPLACE PROCEDURE "policyc_purge_configuration_data"(p_batch integer DEFAULT 5000)
+CREATE OR REPLACE PROCEDURE "policyc_purge_configuration_data"(p_batch integer DEFAULT 10000)
 LANGUAGE plpgsql
 AS $policyc$
 DECLARE
   v_now timestamptz := clock_timestamp();
-  v_started timestamptz := clock_timestamp();
+  v_cut timestamptz;
+  v_lo timestamptz;
+  v_hi timestamptz;
+  v_step bigint;
+  v_t timestamptz;
+  v_longest interval := interval '0';
+  v_batches integer := 0;
   v_audit bigint;
   v_n bigint;
   v_total bigint := 0;
 BEGIN
   INSERT INTO "policyc_retention_audit" (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ('policyc_purge_configuration_data', 'configuration_data', 'im_configuration_data', v_now, 0, v_started, 'running') RETURNING id INTO v_audit;
+    VALUES ('policyc_purge_configuration_data', 'configuration_data', 'im_configuration_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
   COMMIT;
-  LOOP
-    DELETE FROM "im_configuration_data" WHERE ctid = ANY (ARRAY(
-      SELECT t.ctid FROM "im_configuration_data" AS t WHERE t."terminated_at" <= v_now - interval '5097600 seconds' AND ((t."terminated_at") AT TIME ZONE 'UTC') + interval '2 months' <= v_now AND NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(t."id" AS text)) ORDER BY t."terminated_at" LIMIT p_batch));
-    GET DIAGNOSTICS v_n = ROW_COUNT;
-    v_total := v_total + v_n;
-    UPDATE "policyc_retention_audit" SET rows_deleted = v_total WHERE id = v_audit;
-    COMMIT;
-    EXIT WHEN v_n < p_batch;
-  END LOOP;
-  UPDATE "policyc_retention_audit" SET finished_at = clock_timestamp(), outcome = 'ok' WHERE id = v_audit;
+  v_cut := v_now - interval '5097600 seconds';
+  SELECT min(t."terminated_at") INTO v_lo FROM "im_configuration_data" AS t WHERE t."terminated_at" <= v_cut;
+  IF v_lo IS NOT NULL THEN
+    SELECT t."terminated_at" INTO v_hi FROM "im_configuration_data" AS t WHERE t."terminated_at" >= v_lo AND t."terminated_at" <= v_cut
+      ORDER BY t."terminated_at" OFFSET p_batch LIMIT 1;
+    v_step := greatest(1, ceil(extract(epoch FROM coalesce(v_hi, v_cut) - v_lo) * 1000000) + 1);
+    LOOP
+      v_hi := v_lo + v_step * interval '1 microsecond';
+      v_t := clock_timestamp();
+      PERFORM set_config('synchronous_commit', 'off', true);
+      DELETE FROM "im_configuration_data" AS t WHERE t."terminated_at" >= v_lo AND t."terminated_at" < v_hi AND t."terminated_at" <= v_now - interval '5097600 seconds' AND ((t."terminated_at") AT TIME ZONE 'UTC') + interval '2 months' <= v_now AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(t."id" AS text)));
+      GET DIAGNOSTICS v_n = ROW_COUNT;
+      v_longest := greatest(v_longest, clock_timestamp() - v_t);
+      IF v_n > 2 * p_batch AND v_step > 1 THEN
+        -- Denser than the slice was sized for: undo and retry narrower, so no committed
+        -- transaction holds more than twice the batch (rows sharing one instant excepted).
+        ROLLBACK;
+        v_step := greatest(1, v_step / 4);
+        CONTINUE;
+      END IF;
+      v_total := v_total + v_n;
+      v_batches := v_batches + 1;
+      UPDATE "policyc_retention_audit" SET rows_deleted = v_total WHERE id = v_audit;
+      COMMIT;
+      EXIT WHEN v_hi > v_cut;
+      v_lo := v_hi;
+      -- Empty slices double, so gaps in the data cost few steps.
+      v_step := greatest(1, (v_step * CASE WHEN v_n = 0 THEN 2.0
+        ELSE least(2.0, greatest(0.5, p_batch::numeric / v_n)) END)::bigint);
+    END LOOP;
+  END IF;
+  UPDATE "policyc_retention_audit" SET finished_at = clock_timestamp(), outcome = 'ok',
+    detail = format('%s batches, longest %s ms', v_batches, round(extract(epoch FROM v_longest) * 1000))
+    WHERE id = v_audit;
   COMMIT;
 END
 $policyc$;
@@ -120,12 +210,12 @@ $policyc$;
 -- policyc:statement
 SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = 'policyc_purge_log_data';
 -- policyc:statement
-SELECT cron.schedule('policyc_purge_log_data', '15 3 * * *', 'CALL "policyc_purge_log_data"(5000)');
+SELECT cron.schedule('policyc_purge_log_data', '15 3 * * *', 'CALL "policyc_purge_log_data"(10000)');
 -- policyc:statement
 SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = 'policyc_purge_monitoring_data';
 -- policyc:statement
-SELECT cron.schedule('policyc_purge_monitoring_data', '15 3 * * *', 'CALL "policyc_purge_monitoring_data"(5000)');
+SELECT cron.schedule('policyc_purge_monitoring_data', '15 3 * * *', 'CALL "policyc_purge_monitoring_data"(10000)');
 -- policyc:statement
 SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = 'policyc_purge_configuration_data';
 -- policyc:statement
-SELECT cron.schedule('policyc_purge_configuration_data', '15 3 * * *', 'CALL "policyc_purge_configuration_data"(5000)');
+SELECT cron.schedule('policyc_purge_configuration_data', '15 3 * * *', 'CALL "policyc_purge_configuration_data"(10000)');

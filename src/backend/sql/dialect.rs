@@ -106,6 +106,14 @@ pub struct ProcJob<'a> {
     pub pred: &'a str,
     /// Quoted column to order batches by.
     pub order: &'a str,
+    /// Bound on `order` of every expired row, when that one column decides expiry.
+    pub range_cut: Option<&'a str>,
+    /// Schema, if qualified (unquoted).
+    pub schema: Option<&'a str>,
+    /// Table name (unquoted).
+    pub table_name: &'a str,
+    /// Key column (unquoted).
+    pub key: &'a str,
 }
 
 /// Seconds of a fixed duration, or calendar months.
@@ -159,6 +167,67 @@ impl Dialect for Postgres {
     }
     fn procedure(&self, j: &ProcJob<'_>) -> Vec<String> {
         let name = self.quote(j.name);
+        let (table, order, pred) = (j.table, j.order, j.pred);
+        // Each batch: its own transaction, timed for the audit's `detail`. Batches commit
+        // asynchronously (a batch lost in a crash is redone by the next run); the final audit
+        // commit is synchronous and so makes every earlier one durable.
+        let body = match j.range_cut {
+            // Walk the order column's index in slices [v_lo, v_lo + v_step) sized from the last
+            // slice to hold about p_batch rows: one index pass in all, no re-scan of rows that
+            // earlier batches deleted.
+            Some(cut) => format!(
+                "  v_cut := {cut};
+  SELECT min(t.{order}) INTO v_lo FROM {table} AS t WHERE t.{order} <= v_cut;
+  IF v_lo IS NOT NULL THEN
+    SELECT t.{order} INTO v_hi FROM {table} AS t WHERE t.{order} >= v_lo AND t.{order} <= v_cut
+      ORDER BY t.{order} OFFSET p_batch LIMIT 1;
+    v_step := greatest(1, ceil(extract(epoch FROM coalesce(v_hi, v_cut) - v_lo) * 1000000) + 1);
+    LOOP
+      v_hi := v_lo + v_step * interval '1 microsecond';
+      v_t := clock_timestamp();
+      PERFORM set_config('synchronous_commit', 'off', true);
+      DELETE FROM {table} AS t WHERE t.{order} >= v_lo AND t.{order} < v_hi AND {pred};
+      GET DIAGNOSTICS v_n = ROW_COUNT;
+      v_longest := greatest(v_longest, clock_timestamp() - v_t);
+      IF v_n > 2 * p_batch AND v_step > 1 THEN
+        -- Denser than the slice was sized for: undo and retry narrower, so no committed
+        -- transaction holds more than twice the batch (rows sharing one instant excepted).
+        ROLLBACK;
+        v_step := greatest(1, v_step / 4);
+        CONTINUE;
+      END IF;
+      v_total := v_total + v_n;
+      v_batches := v_batches + 1;
+      UPDATE {audit} SET rows_deleted = v_total WHERE id = v_audit;
+      COMMIT;
+      EXIT WHEN v_hi > v_cut;
+      v_lo := v_hi;
+      -- Empty slices double, so gaps in the data cost few steps.
+      v_step := greatest(1, (v_step * CASE WHEN v_n = 0 THEN 2.0
+        ELSE least(2.0, greatest(0.5, p_batch::numeric / v_n)) END)::bigint);
+    END LOOP;
+  END IF;
+",
+                audit = j.audit,
+            ),
+            None => format!(
+                "  LOOP
+    v_t := clock_timestamp();
+    PERFORM set_config('synchronous_commit', 'off', true);
+    DELETE FROM {table} WHERE ctid = ANY (ARRAY(
+      SELECT t.ctid FROM {table} AS t WHERE {pred} ORDER BY t.{order} LIMIT p_batch));
+    GET DIAGNOSTICS v_n = ROW_COUNT;
+    v_total := v_total + v_n;
+    v_batches := v_batches + 1;
+    UPDATE {audit} SET rows_deleted = v_total WHERE id = v_audit;
+    v_longest := greatest(v_longest, clock_timestamp() - v_t);
+    COMMIT;
+    EXIT WHEN v_n < p_batch;
+  END LOOP;
+",
+                audit = j.audit,
+            ),
+        };
         // The cut-off is captured once: now() would move after each COMMIT. A procedure with a
         // SET clause may not COMMIT, hence no `SET TimeZone` (the arithmetic is UTC-explicit).
         vec![format!(
@@ -167,24 +236,23 @@ LANGUAGE plpgsql
 AS $policyc$
 DECLARE
   v_now timestamptz := clock_timestamp();
-  v_started timestamptz := clock_timestamp();
+  v_cut timestamptz;
+  v_lo timestamptz;
+  v_hi timestamptz;
+  v_step bigint;
+  v_t timestamptz;
+  v_longest interval := interval '0';
+  v_batches integer := 0;
   v_audit bigint;
   v_n bigint;
   v_total bigint := 0;
 BEGIN
   INSERT INTO {audit} (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ({jl}, {cl}, {tl}, v_now, 0, v_started, 'running') RETURNING id INTO v_audit;
+    VALUES ({jl}, {cl}, {tl}, v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
   COMMIT;
-  LOOP
-    DELETE FROM {table} WHERE ctid = ANY (ARRAY(
-      SELECT t.ctid FROM {table} AS t WHERE {pred} ORDER BY t.{order} LIMIT p_batch));
-    GET DIAGNOSTICS v_n = ROW_COUNT;
-    v_total := v_total + v_n;
-    UPDATE {audit} SET rows_deleted = v_total WHERE id = v_audit;
-    COMMIT;
-    EXIT WHEN v_n < p_batch;
-  END LOOP;
-  UPDATE {audit} SET finished_at = clock_timestamp(), outcome = 'ok' WHERE id = v_audit;
+{body}  UPDATE {audit} SET finished_at = clock_timestamp(), outcome = 'ok',
+    detail = format('%s batches, longest %s ms', v_batches, round(extract(epoch FROM v_longest) * 1000))
+    WHERE id = v_audit;
   COMMIT;
 END
 $policyc$",
@@ -192,9 +260,6 @@ $policyc$",
             jl = self.literal(j.name),
             cl = self.literal(j.category),
             tl = self.literal(j.table_text),
-            table = j.table,
-            pred = j.pred,
-            order = j.order,
             batch = super::DEFAULT_BATCH,
         )]
     }
@@ -252,40 +317,121 @@ impl Dialect for Mysql {
     }
     fn procedure(&self, j: &ProcJob<'_>) -> Vec<String> {
         let name = self.quote(j.name);
+        let (table, pred) = (j.table, j.pred);
+        let order = format!("{table}.{}", j.order);
         // Single-table DELETE … ORDER BY … LIMIT: MariaDB rejects LIMIT inside IN (subquery).
+        let body = match j.range_cut {
+            // Slices of the order column's index, as in PostgreSQL; LIMIT caps a slice that
+            // turns out denser than sized, whose earliest rows then go and the rest is retried
+            // narrower. Walking on from the last slice never re-reads rows InnoDB has only
+            // delete-marked so far. When the slice's keys form a dense range of an indexed
+            // integer key (ids growing with time, as inserts make them), the slice is deleted
+            // along the clustered index: one B-tree descent per row fewer than through the
+            // time index. Rows in that key range outside the slice go only if expired too.
+            Some(cut) => format!(
+                "  SET v_cut = {cut};
+  SELECT COUNT(*) INTO v_keyed FROM information_schema.STATISTICS AS s
+    JOIN information_schema.COLUMNS AS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA
+      AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
+    WHERE s.TABLE_SCHEMA = {schema} AND s.TABLE_NAME = {tn} AND s.COLUMN_NAME = {kn}
+      AND s.SEQ_IN_INDEX = 1 AND c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint');
+  SELECT MIN({order}) INTO v_lo FROM {table} WHERE {order} <= v_cut;
+  IF v_lo IS NOT NULL THEN
+    SET v_hi = (SELECT {order} FROM {table} WHERE {order} >= v_lo AND {order} <= v_cut
+      ORDER BY {order} LIMIT 1 OFFSET p_batch);
+    SET v_step = GREATEST(1, TIMESTAMPDIFF(MICROSECOND, v_lo, COALESCE(v_hi, v_cut)) + 1);
+    slices: LOOP
+      SET v_hi = v_lo + INTERVAL v_step MICROSECOND;
+      SET v_count = 0;
+      IF v_keyed > 0 THEN
+        SELECT MIN({key}), MAX({key}), COUNT(*) INTO v_kmin, v_kmax, v_count FROM {table}
+          WHERE {order} >= v_lo AND {order} < v_hi AND {order} <= v_cut;
+      END IF;
+      SET v_t = UTC_TIMESTAMP(6);
+      START TRANSACTION;
+      IF v_count > 0 AND v_kmax - v_kmin < 2 * v_count THEN
+        DELETE FROM {table} WHERE {key} >= v_kmin AND {key} <= v_kmax AND {pred} ORDER BY {key} LIMIT v_cap;
+      ELSE
+        DELETE FROM {table} WHERE {order} >= v_lo AND {order} < v_hi AND {pred} ORDER BY {order} LIMIT v_cap;
+      END IF;
+      SET v_n = ROW_COUNT();
+      SET v_total = v_total + v_n;
+      SET v_batches = v_batches + 1;
+      UPDATE {audit} SET rows_deleted = v_total WHERE id = v_audit;
+      COMMIT;
+      SET v_longest = GREATEST(v_longest, TIMESTAMPDIFF(MICROSECOND, v_t, UTC_TIMESTAMP(6)));
+      IF v_n >= v_cap THEN
+        SET v_step = GREATEST(1, v_step DIV 4);
+      ELSE
+        IF v_hi > v_cut THEN
+          LEAVE slices;
+        END IF;
+        SET v_lo = v_hi;
+        -- Empty slices double, so gaps in the data cost few steps.
+        SET v_step = GREATEST(1, CAST(v_step * IF(v_n = 0, 2.0, LEAST(2.0, GREATEST(0.5, p_batch / v_n))) AS SIGNED));
+      END IF;
+    END LOOP;
+  END IF;
+",
+                audit = j.audit,
+                key = format!("{table}.{}", self.quote(j.key)),
+                schema = j.schema.map_or_else(|| "DATABASE()".to_string(), |s| self.literal(s)),
+                tn = self.literal(j.table_name),
+                kn = self.literal(j.key),
+            ),
+            None => format!(
+                "  REPEAT
+    SET v_t = UTC_TIMESTAMP(6);
+    START TRANSACTION;
+    DELETE FROM {table} WHERE {pred} ORDER BY {order} LIMIT p_batch;
+    SET v_n = ROW_COUNT();
+    SET v_total = v_total + v_n;
+    SET v_batches = v_batches + 1;
+    UPDATE {audit} SET rows_deleted = v_total WHERE id = v_audit;
+    COMMIT;
+    SET v_longest = GREATEST(v_longest, TIMESTAMPDIFF(MICROSECOND, v_t, UTC_TIMESTAMP(6)));
+  UNTIL v_n < p_batch END REPEAT;
+",
+                audit = j.audit,
+            ),
+        };
         vec![
             format!("DROP PROCEDURE IF EXISTS {name}"),
             format!(
                 "CREATE PROCEDURE {name}(IN p_batch INT)
 BEGIN
   DECLARE v_now DATETIME(6);
+  DECLARE v_cut DATETIME(6);
+  DECLARE v_lo DATETIME(6);
+  DECLARE v_hi DATETIME(6);
+  DECLARE v_t DATETIME(6);
+  DECLARE v_step BIGINT;
+  DECLARE v_cap INT;
+  DECLARE v_keyed INT DEFAULT 0;
+  DECLARE v_kmin BIGINT;
+  DECLARE v_kmax BIGINT;
+  DECLARE v_count BIGINT DEFAULT 0;
+  DECLARE v_longest BIGINT DEFAULT 0;
+  DECLARE v_batches INT DEFAULT 0;
   DECLARE v_audit BIGINT;
   DECLARE v_n BIGINT DEFAULT 0;
   DECLARE v_total BIGINT DEFAULT 0;
   SET time_zone = '+00:00';
   SET v_now = UTC_TIMESTAMP(6);
+  SET v_cap = 2 * p_batch;
   INSERT INTO {audit} (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
     VALUES ({jl}, {cl}, {tl}, v_now, 0, v_now, 'running');
   SET v_audit = LAST_INSERT_ID();
   COMMIT;
-  REPEAT
-    START TRANSACTION;
-    DELETE FROM {table} WHERE {pred} ORDER BY {order} LIMIT p_batch;
-    SET v_n = ROW_COUNT();
-    SET v_total = v_total + v_n;
-    UPDATE {audit} SET rows_deleted = v_total WHERE id = v_audit;
-    COMMIT;
-  UNTIL v_n < p_batch END REPEAT;
-  UPDATE {audit} SET finished_at = UTC_TIMESTAMP(6), outcome = 'ok' WHERE id = v_audit;
+{body}  UPDATE {audit} SET finished_at = UTC_TIMESTAMP(6), outcome = 'ok',
+    detail = CONCAT(v_batches, ' batches, longest ', ROUND(v_longest / 1000), ' ms')
+    WHERE id = v_audit;
   COMMIT;
 END",
                 audit = j.audit,
                 jl = self.literal(j.name),
                 cl = self.literal(j.category),
                 tl = self.literal(j.table_text),
-                table = j.table,
-                pred = j.pred,
-                order = j.order,
             ),
         ]
     }

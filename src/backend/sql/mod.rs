@@ -30,7 +30,7 @@ pub const AUDIT_TABLE: &str = "policyc_retention_audit";
 /// Legal-hold table name.
 pub const HOLD_TABLE: &str = "policyc_legal_hold";
 /// Rows per batch unless the runner is told otherwise.
-pub const DEFAULT_BATCH: u32 = 5_000;
+pub const DEFAULT_BATCH: u32 = 10_000;
 /// Key column used to match held rows when a binding declares none.
 pub const DEFAULT_KEY: &str = "id";
 
@@ -63,6 +63,10 @@ pub struct Job {
     pub from: String,
     /// Quoted ordering column (collection time, or first event column).
     pub order: String,
+    /// When a single column decides expiry: the bound over [`Dialect::now_var`] that every
+    /// expired row's `order` column is at or below. The procedures then walk that column's
+    /// index in slices instead of re-scanning it for every batch.
+    pub range_cut: Option<String>,
     /// Cron schedule.
     pub schedule: String,
 }
@@ -205,6 +209,13 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
             let mut columns = vec![key.clone()];
             columns.extend(time_columns.iter().filter(|c| **c != key).cloned());
             let order_col = usable[0].1[0].clone();
+            let range_cut = match usable.as_slice() {
+                [(k, cols)] if cols.len() == 1 => Some(match split(k.duration) {
+                    Ok(secs) => d.sub_seconds(d.now_var(), secs),
+                    Err(months) => d.sub_seconds(d.now_var(), min_span_days(months) * 86_400),
+                }),
+                _ => None,
+            };
             let expired = |now: &str| {
                 let parts: Vec<String> = usable
                     .iter()
@@ -228,11 +239,13 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
                     .collect();
                 if parts.len() == 1 { parts.concat() } else { format!("({})", parts.join(" OR ")) }
             };
+            // The first test is uncorrelated, so each statement evaluates it once: a table with
+            // no held rows skips the per-row lookup. Both run in the delete's own snapshot.
             let hold = format!(
-                "NOT EXISTS (SELECT 1 FROM {} AS h WHERE h.table_name = {} AND h.row_key = {})",
-                d.quote(HOLD_TABLE),
-                d.literal(&table_text),
-                d.key_text(&col(&key))
+                "(NOT EXISTS (SELECT 1 FROM {hold_table} AS h0 WHERE h0.table_name = {tl}) OR NOT EXISTS (SELECT 1 FROM {hold_table} AS h WHERE h.table_name = {tl} AND h.row_key = {}))",
+                d.key_text(&col(&key)),
+                hold_table = d.quote(HOLD_TABLE),
+                tl = d.literal(&table_text),
             );
             let job_name = if i == 0 {
                 bounded(&format!("policyc_purge_{}", c.name))
@@ -258,6 +271,7 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
                 pred_live: format!("{} AND {hold}", expired(d.now_expr())),
                 from,
                 order: d.quote(&order_col),
+                range_cut,
                 schedule,
             });
         }
@@ -288,6 +302,10 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
             audit: &audit,
             pred: &j.pred,
             order: &j.order,
+            range_cut: j.range_cut.as_deref(),
+            schema: j.schema.as_deref(),
+            table_name: &j.table_name,
+            key: &j.columns[0],
         }));
         if let Some(call) = d.call(&j.name, &DEFAULT_BATCH.to_string()) {
             schedule.extend(d.schedule(&j.name, &j.schedule, &call));
