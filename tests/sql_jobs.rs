@@ -361,6 +361,81 @@ fn slices(db: &mut dyn Db, prefix: &str) {
     }
 }
 
+/// A run whose connection is killed between batches: what it committed is gone, nothing
+/// unexpired or held went, the audit shows the run unfinished, and a re-run completes the job.
+fn killed(url: &str, prefix: &str) {
+    let mut db = runner::connect(url).unwrap();
+    let d = db.dialect();
+    let p = policy(prefix);
+    let plan = sql::plan(&p, d);
+    let job = plan.jobs.iter().find(|j| j.table_name == format!("{prefix}_days")).unwrap().clone();
+    let mut data = BTreeMap::new();
+    for t in ["days", "months", "forever", "events", "early"] {
+        data.insert(format!("{prefix}_{t}"), Vec::new());
+    }
+    create(db.as_mut(), d, &data);
+    let (expired, kept) = (6_000i64, 500i64);
+    let (series, ts) = match d {
+        DialectKind::Postgres => ("generate_series(1, {n}) AS s(seq)", "now() - interval '1 second' * {off}"),
+        _ => ("seq_1_to_{n} AS s", "UTC_TIMESTAMP(6) - INTERVAL {off} SECOND"),
+    };
+    let fill = |db: &mut dyn Db, n: i64, first: i64, off: String| {
+        let from = series.replace("{n}", &n.to_string());
+        let at = ts.replace("{off}", &off);
+        db.exec(&format!("INSERT INTO {} (id, at) SELECT seq + {first}, {at} FROM {from}", job.table)).unwrap();
+    };
+    fill(db.as_mut(), expired, 0, "(2592000 - seq)".into());
+    fill(db.as_mut(), kept, expired, "(86400 + seq)".into());
+    runner::install(db.as_mut(), &plan, false).unwrap();
+    db.exec(&format!("DELETE FROM policyc_legal_hold WHERE table_name = '{}'", job.table_name)).unwrap();
+    db.exec(&format!("DELETE FROM policyc_retention_audit WHERE job = '{}'", job.name)).unwrap();
+    let held: Vec<i64> = (1..expired).step_by(97).collect();
+    for id in &held {
+        db.exec(&format!("INSERT INTO policyc_legal_hold (table_name, row_key) VALUES ('{}', '{id}')", job.table_name))
+            .unwrap();
+    }
+
+    let call = plan.call(&job, 2).unwrap();
+    let (url2, call2) = (url.to_string(), call.clone());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let run = std::thread::spawn(move || {
+        let mut db = runner::connect(&url2).unwrap();
+        let me = match db.dialect() {
+            DialectKind::Postgres => "SELECT CAST(pg_backend_pid() AS bigint)",
+            _ => "SELECT CAST(CONNECTION_ID() AS SIGNED)",
+        };
+        tx.send(db.query_i64(me).unwrap().unwrap()).unwrap();
+        db.exec(&call2)
+    });
+    let session = rx.recv().unwrap();
+    let audit = format!("SELECT rows_deleted FROM policyc_retention_audit WHERE job = '{}'", job.name);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while db.query_i64(&audit).unwrap().unwrap_or(0) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the job never committed a batch");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    match d {
+        DialectKind::Postgres => db.exec(&format!("SELECT pg_terminate_backend({session})")).unwrap(),
+        _ => db.exec(&format!("KILL {session}")).unwrap(),
+    }
+    assert!(run.join().unwrap().is_err(), "the killed CALL reports an error");
+    let left = ids(db.as_mut(), &job.table);
+    let gone = (expired + kept) as usize - left.len();
+    assert!(gone > 0 && gone < (expired as usize - held.len()), "killed midway: {gone} rows gone");
+    assert!((expired + 1..=expired + kept).all(|id| left.contains(&id)), "no unexpired row went");
+    assert!(held.iter().all(|id| left.contains(id)), "no held row went");
+    let outcome =
+        db.query_text(&format!("SELECT outcome FROM policyc_retention_audit WHERE job = '{}'", job.name)).unwrap();
+    assert_eq!(outcome, vec![vec!["running".to_string()]], "the killed run stays unfinished");
+
+    let reports = runner::purge(db.as_mut(), &plan, 500, false, &mut |_, _| {}).unwrap();
+    assert!(reports.iter().all(|r| r.error.is_none()), "{reports:?}");
+    let mut want: BTreeSet<i64> = (expired + 1..=expired + kept).collect();
+    want.extend(&held);
+    assert_eq!(ids(db.as_mut(), &job.table), want, "the re-run completes the job");
+    cleanup(db.as_mut(), prefix);
+}
+
 fn inject_failure(db: &mut dyn Db, d: DialectKind, table: &str, id: i64, on: bool) {
     let trig = format!("{table}_fail");
     match (d, on) {
@@ -431,6 +506,7 @@ fn postgres_jobs() {
     cleanup(db.as_mut(), "sqlslice_pg");
     slices(db.as_mut(), "sqlslice_pg");
     cleanup(db.as_mut(), "sqlslice_pg");
+    killed(&url, "sqlkill_pg");
     // pg_cron: the schedule is installed (twice: replacement) and listed.
     let plan = sql::plan(&policy(prefix), DialectKind::Postgres);
     db.exec("CREATE EXTENSION IF NOT EXISTS pg_cron").unwrap();
@@ -457,6 +533,7 @@ fn mysql_jobs() {
     cleanup(db.as_mut(), "sqlslice_my");
     slices(db.as_mut(), "sqlslice_my");
     cleanup(db.as_mut(), "sqlslice_my");
+    killed(&url, "sqlkill_my");
     let plan = sql::plan(&policy(prefix), DialectKind::Mysql);
     runner::install(db.as_mut(), &plan, true).unwrap();
     runner::install(db.as_mut(), &plan, true).unwrap();
