@@ -16,6 +16,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod runner;
+pub mod schedule;
 pub mod semantics;
 pub mod source;
 pub mod stores;

@@ -545,6 +545,15 @@ fn mysql_jobs() {
             ))
             .unwrap();
         assert_eq!(n, Some(1), "{} event listed", job.name);
+        // Daily at the cron line's time, in UTC.
+        let ev = db
+            .query_text(&format!(
+                "SELECT INTERVAL_VALUE, INTERVAL_FIELD, STARTS, TIME_ZONE FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() AND EVENT_NAME = '{}'",
+                job.name
+            ))
+            .unwrap();
+        assert_eq!(job.schedule, "0 3 * * *");
+        assert_eq!(ev[0], ["1", "DAY", "2000-01-01 03:00:00", "+00:00"], "{} event", job.name);
     }
     cleanup(db.as_mut(), prefix);
 }

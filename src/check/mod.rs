@@ -620,13 +620,10 @@ impl<'a> Checker<'a> {
     }
 
     fn cron(&mut self, s: &ast::Str) {
-        let fields: Vec<&str> = s.value.split_whitespace().collect();
-        let ok =
-            fields.len() == 5 && fields.iter().all(|f| f.chars().all(|c| c.is_ascii_digit() || "*/,-".contains(c)));
-        if !ok {
+        if let Err(why) = crate::schedule::parse(&s.value) {
             self.push(
                 err(Code::BadValue, s.span, format!("`{}` is not a cron schedule", s.value))
-                    .label("expected five fields")
+                    .label(why)
                     .help("write minute hour day-of-month month day-of-week, e.g. `0 3 * * *` for daily at 03:00 UTC"),
             );
         }

@@ -169,8 +169,12 @@ pub struct Finding {
     pub detail: String,
 }
 
-/// How long after the schedule a successful run must have happened.
-const RUN_WITHIN_SECS: i64 = 2 * 86_400;
+/// How long ago the last successful run may have finished: the schedule's longest gap between
+/// runs, plus a quarter of it (at least an hour) for the run itself.
+fn run_within_secs(cron: &str) -> i64 {
+    let gap = crate::schedule::parse(cron).map_or(86_400, |c| c.longest_gap_secs());
+    gap + (gap / 4).max(3_600)
+}
 
 /// Checks a live database against the plan.
 pub fn verify(db: &mut dyn Db, plan: &Plan) -> Result<Vec<Finding>, RunError> {
@@ -221,11 +225,14 @@ pub fn verify(db: &mut dyn Db, plan: &Plan) -> Result<Vec<Finding>, RunError> {
                 d.literal(&job.name)
             ))
             .unwrap_or(None);
+        let within = run_within_secs(&job.schedule);
         match last {
-            Some(age) if age <= RUN_WITHIN_SECS => f("last run", true, format!("succeeded {age} s ago")),
-            Some(age) => {
-                f("last run", false, format!("last success {age} s ago (expected within {RUN_WITHIN_SECS} s)"))
-            }
+            Some(age) if age <= within => f("last run", true, format!("succeeded {age} s ago")),
+            Some(age) => f(
+                "last run",
+                false,
+                format!("last success {age} s ago (expected within {within} s, schedule `{}`)", job.schedule),
+            ),
             None => f("last run", false, "no successful run recorded".into()),
         }
         if cols_ok {

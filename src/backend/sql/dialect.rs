@@ -88,6 +88,11 @@ pub trait Dialect: Sync {
     fn batch_delete(&self, table: &str, pred: &str, order: &str, batch: &str) -> String;
     /// Statements installing the schedule of a job (replacing an earlier one).
     fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Vec<String>;
+    /// Why the installed schedule differs from the cron line, if it must.
+    fn schedule_note(&self, cron: &str) -> Option<String> {
+        let _ = cron;
+        None
+    }
 }
 
 /// What a procedure needs to know.
@@ -441,29 +446,51 @@ END",
     fn batch_delete(&self, table: &str, pred: &str, order: &str, batch: &str) -> String {
         format!("DELETE FROM {table} WHERE {pred} ORDER BY {order} LIMIT {batch}")
     }
+    fn schedule_note(&self, cron: &str) -> Option<String> {
+        mysql_every(cron).2
+    }
     fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Vec<String> {
-        let (every, starts) = mysql_every(cron);
+        let (every, starts, _) = mysql_every(cron);
         let name = self.quote(job_name);
         vec![
+            // STARTS is read in the session's time zone; cron lines are UTC.
+            "SET time_zone = '+00:00'".to_string(),
             format!("DROP EVENT IF EXISTS {name}"),
             format!("CREATE EVENT {name} ON SCHEDULE EVERY {every} STARTS {starts} DO {call}"),
         ]
     }
 }
 
-/// MariaDB events have intervals, not cron lines: a cron line `M H * * *` becomes a daily
-/// event starting at H:M (UTC), `M * * * *` an hourly one; anything else runs daily at 03:00.
-fn mysql_every(cron: &str) -> (&'static str, String) {
-    let f: Vec<&str> = cron.split_whitespace().collect();
-    let num = |s: &str, max: u32| s.parse::<u32>().ok().filter(|v| *v < max);
-    match f.as_slice() {
-        [m, "*", "*", "*", "*"] if num(m, 60).is_some() => {
-            ("1 HOUR", format!("'2000-01-01 00:{:02}:00'", num(m, 60).unwrap_or(0)))
+/// MariaDB events have an interval and a start, not a cron line. A schedule with evenly spaced
+/// runs (every N minutes or hours, daily, weekly) maps exactly; a fixed day of the month maps to
+/// `EVERY 1 MONTH`; anything else runs at its shortest gap from its first run, at least as often
+/// as asked, with a note. Returns (interval, start, note).
+fn mysql_every(cron: &str) -> (String, String, Option<String>) {
+    let unit = |g: i64| {
+        if g % 1_440 == 0 {
+            format!("{} DAY", g / 1_440)
+        } else if g % 60 == 0 {
+            format!("{} HOUR", g / 60)
+        } else {
+            format!("{g} MINUTE")
         }
-        [m, h, "*", "*", "*"] if num(m, 60).is_some() && num(h, 24).is_some() => {
-            ("1 DAY", format!("'2000-01-01 {:02}:{:02}:00'", num(h, 24).unwrap_or(3), num(m, 60).unwrap_or(0)))
-        }
-        _ => ("1 DAY", "'2000-01-01 03:00:00'".to_string()),
+    };
+    // The checker has validated the line; a daily run is the fallback all the same.
+    let Some((c, cad)) = crate::schedule::parse(cron).ok().and_then(|c| c.cadence().map(|cad| (c, cad))) else {
+        return ("1 DAY".into(), "'2000-01-01 03:00:00'".into(), None);
+    };
+    let starts = format!("'{}'", crate::semantics::format_instant(cad.first).replace('T', " ").replace('Z', ""));
+    if c.monthly_on().is_some() {
+        ("1 MONTH".into(), starts, None)
+    } else if cad.min_gap == cad.max_gap {
+        (unit(cad.min_gap), starts, None)
+    } else {
+        let every = unit(cad.min_gap);
+        let note = format!(
+            "MariaDB events cannot express the schedule `{cron}`; its events run every {} from {starts} UTC, at least as often",
+            every.to_lowercase()
+        );
+        (every, starts, Some(note))
     }
 }
 
@@ -517,5 +544,26 @@ impl Dialect for Sqlite {
     }
     fn schedule(&self, _: &str, _: &str, _: &str) -> Vec<String> {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mysql_every;
+
+    #[test]
+    fn mariadb_events_follow_the_cron_line() {
+        let at = |c: &str| {
+            let (every, starts, note) = mysql_every(c);
+            (every, starts, note.is_some())
+        };
+        assert_eq!(at("15 3 * * *"), ("1 DAY".into(), "'2000-01-01 03:15:00'".into(), false));
+        assert_eq!(at("*/15 * * * *"), ("15 MINUTE".into(), "'2000-01-01 00:00:00'".into(), false));
+        assert_eq!(at("30 */6 * * *"), ("6 HOUR".into(), "'2000-01-01 00:30:00'".into(), false));
+        // Mondays: 2000-01-03 was the first.
+        assert_eq!(at("0 4 * * 1"), ("7 DAY".into(), "'2000-01-03 04:00:00'".into(), false));
+        assert_eq!(at("0 2 1 * *"), ("1 MONTH".into(), "'2000-01-01 02:00:00'".into(), false));
+        // Weekdays only: daily is the closest event that runs at least as often.
+        assert_eq!(at("0 3 * * 1-5"), ("1 DAY".into(), "'2000-01-03 03:00:00'".into(), true));
     }
 }

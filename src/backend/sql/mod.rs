@@ -309,6 +309,12 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
         }));
         if let Some(call) = d.call(&j.name, &DEFAULT_BATCH.to_string()) {
             schedule.extend(d.schedule(&j.name, &j.schedule, &call));
+            if let Some(n) = d.schedule_note(&j.schedule) {
+                let n = format!("{}: {n}", j.name);
+                if !notes.contains(&n) {
+                    notes.push(n);
+                }
+            }
         }
     }
     Plan { dialect, setup, jobs, schedule, notes }
