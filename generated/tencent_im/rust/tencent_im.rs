@@ -458,6 +458,49 @@ pub enum Anchor {
     /// The earliest of these lifecycle events that has happened.
     Events(&'static [&'static str]),
 }
+impl Retention {
+    /// The instant after which a record collected at `collected_at`, with these
+    /// lifecycle events, must be gone; `None` while it may be kept. The earliest end of
+    /// the clocks that run; an event clock runs from the earliest of its events.
+    pub fn expires_at(
+        &self,
+        collected_at: Timestamp,
+        events: &Events,
+    ) -> Option<Timestamp> {
+        match self {
+            Retention::NotStored => Some(collected_at),
+            Retention::Indefinite => None,
+            Retention::Expires { clocks } => {
+                clocks
+                    .iter()
+                    .filter_map(|c| {
+                        let start = match c.anchor {
+                            Anchor::Collection => Some(collected_at),
+                            Anchor::Events(names) => {
+                                names.iter().filter_map(|e| events.get(e)).min()
+                            }
+                        }?;
+                        Some(start.plus(c.duration))
+                    })
+                    .min()
+            }
+        }
+    }
+}
+/// `Serialize` and `Deserialize` for a generated struct with these fields, under the
+/// names in its `FIELD_NAMES`; the first tokens are the path to this module.
+macro_rules! serde_fields {
+    ([$($r:ident)*] $ty:ident { $($field:ident),* }) => {
+        impl ::serde::Serialize for $ty { fn serialize < S : ::serde::Serializer > (&
+        self, serializer : S,) -> ::std::result::Result < S::Ok, S::Error > { $($r ::)*
+        serialize_fields(serializer, stringify!($ty), Self::FIELD_NAMES, ($(& self.
+        $field,)*)) } } impl < 'de > ::serde::Deserialize < 'de > for $ty { fn
+        deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D,) ->
+        ::std::result::Result < Self, D::Error > { let ($($field,)*) = $($r ::)*
+        deserialize_fields(deserializer, stringify!($ty), Self::FIELD_NAMES) ?; Ok($ty {
+        $($field),* }) } }
+    };
+}
 /// A data category of the policy.
 pub trait Category {
     /// Its description.
@@ -520,6 +563,1402 @@ impl<R: Recipient> Consent<R> {
         self.at
     }
 }
+/// The fields of a generated struct as a tuple of references, in declaration order.
+#[doc(hidden)]
+pub trait FieldRefs {
+    /// Serialises each field under its name.
+    fn serialize_into<S: ::serde::ser::SerializeStruct>(
+        self,
+        st: &mut S,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<(), S::Error>;
+}
+/// The fields of a generated struct as a tuple of values, in declaration order.
+#[doc(hidden)]
+pub trait Fields<'de>: Sized {
+    /// One `Option` per field, filled as keys arrive.
+    type Slots;
+    /// All slots empty.
+    fn slots() -> Self::Slots;
+    /// Reads the value of field `index` (unknown keys: any other index) into its slot.
+    fn fill<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        names: &'static [&'static str],
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error>;
+    /// The values, or the first missing field.
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<Self, E>;
+    /// The values from a sequence, in order.
+    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+        seq: &mut A,
+        expected: &dyn ::serde::de::Expected,
+    ) -> ::std::result::Result<Self, A::Error>;
+}
+/// Serialises a generated struct `name` whose fields, named `names`, are `values`.
+#[doc(hidden)]
+pub fn serialize_fields<S: ::serde::Serializer, V: FieldRefs>(
+    serializer: S,
+    name: &'static str,
+    names: &'static [&'static str],
+    values: V,
+) -> ::std::result::Result<S::Ok, S::Error> {
+    let mut st = ::serde::Serializer::serialize_struct(serializer, name, names.len())?;
+    values.serialize_into(&mut st, names)?;
+    ::serde::ser::SerializeStruct::end(st)
+}
+/// Deserialises the fields, named `names`, of a generated struct `name`.
+#[doc(hidden)]
+pub fn deserialize_fields<'de, D: ::serde::Deserializer<'de>, T: Fields<'de>>(
+    deserializer: D,
+    name: &'static str,
+    names: &'static [&'static str],
+) -> ::std::result::Result<T, D::Error> {
+    deserializer
+        .deserialize_struct(
+            name,
+            names,
+            StructVisitor {
+                name,
+                names,
+                fields: ::std::marker::PhantomData,
+            },
+        )
+}
+struct StructVisitor<T> {
+    name: &'static str,
+    names: &'static [&'static str],
+    fields: ::std::marker::PhantomData<T>,
+}
+impl<'de, T: Fields<'de>> ::serde::de::Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "struct {}", self.name)
+    }
+    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> ::std::result::Result<T, A::Error> {
+        T::from_seq(&mut seq, &self)
+    }
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<T, A::Error> {
+        let mut slots = T::slots();
+        while let Some(index) = map.next_key_seed(FieldKey(self.names))? {
+            T::fill(&mut slots, index, self.names, &mut map)?;
+        }
+        T::finish(slots, self.names)
+    }
+}
+/// A key of a struct: the index of its field, or `usize::MAX` for an unknown key.
+struct FieldKey(&'static [&'static str]);
+impl<'de> ::serde::de::DeserializeSeed<'de> for FieldKey {
+    type Value = usize;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> ::std::result::Result<usize, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+impl ::serde::de::Visitor<'_> for FieldKey {
+    type Value = usize;
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("field identifier")
+    }
+    fn visit_u64<E: ::serde::de::Error>(
+        self,
+        v: u64,
+    ) -> ::std::result::Result<usize, E> {
+        Ok(usize::try_from(v).unwrap_or(usize::MAX))
+    }
+    fn visit_str<E: ::serde::de::Error>(
+        self,
+        v: &str,
+    ) -> ::std::result::Result<usize, E> {
+        Ok(self.0.iter().position(|n| *n == v).unwrap_or(usize::MAX))
+    }
+    fn visit_bytes<E: ::serde::de::Error>(
+        self,
+        v: &[u8],
+    ) -> ::std::result::Result<usize, E> {
+        Ok(self.0.iter().position(|n| n.as_bytes() == v).unwrap_or(usize::MAX))
+    }
+}
+impl<
+    T0: ::serde::Serialize,
+    T1: ::serde::Serialize,
+    T2: ::serde::Serialize,
+    T3: ::serde::Serialize,
+> FieldRefs for (&T0, &T1, &T2, &T3) {
+    fn serialize_into<S: ::serde::ser::SerializeStruct>(
+        self,
+        st: &mut S,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<(), S::Error> {
+        st.serialize_field(names[0], self.0)?;
+        st.serialize_field(names[1], self.1)?;
+        st.serialize_field(names[2], self.2)?;
+        st.serialize_field(names[3], self.3)?;
+        Ok(())
+    }
+}
+impl<
+    'de,
+    T0: ::serde::Deserialize<'de>,
+    T1: ::serde::Deserialize<'de>,
+    T2: ::serde::Deserialize<'de>,
+    T3: ::serde::Deserialize<'de>,
+> Fields<'de> for (T0, T1, T2, T3) {
+    type Slots = (Option<T0>, Option<T1>, Option<T2>, Option<T3>);
+    fn slots() -> Self::Slots {
+        (Option::<T0>::None, Option::<T1>::None, Option::<T2>::None, Option::<T3>::None)
+    }
+    fn fill<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        names: &'static [&'static str],
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                if slots.0.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[0]),
+                    );
+                }
+                slots.0 = Some(map.next_value()?);
+            }
+            1 => {
+                if slots.1.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[1]),
+                    );
+                }
+                slots.1 = Some(map.next_value()?);
+            }
+            2 => {
+                if slots.2.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[2]),
+                    );
+                }
+                slots.2 = Some(map.next_value()?);
+            }
+            3 => {
+                if slots.3.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[3]),
+                    );
+                }
+                slots.3 = Some(map.next_value()?);
+            }
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<Self, E> {
+        Ok((
+            slots.0.ok_or_else(|| E::missing_field(names[0]))?,
+            slots.1.ok_or_else(|| E::missing_field(names[1]))?,
+            slots.2.ok_or_else(|| E::missing_field(names[2]))?,
+            slots.3.ok_or_else(|| E::missing_field(names[3]))?,
+        ))
+    }
+    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+        seq: &mut A,
+        expected: &dyn ::serde::de::Expected,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let v0 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                0,
+                expected,
+            ))?;
+        let v1 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                1,
+                expected,
+            ))?;
+        let v2 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                2,
+                expected,
+            ))?;
+        let v3 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                3,
+                expected,
+            ))?;
+        Ok((v0, v1, v2, v3))
+    }
+}
+impl<
+    T0: ::serde::Serialize,
+    T1: ::serde::Serialize,
+    T2: ::serde::Serialize,
+    T3: ::serde::Serialize,
+    T4: ::serde::Serialize,
+> FieldRefs for (&T0, &T1, &T2, &T3, &T4) {
+    fn serialize_into<S: ::serde::ser::SerializeStruct>(
+        self,
+        st: &mut S,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<(), S::Error> {
+        st.serialize_field(names[0], self.0)?;
+        st.serialize_field(names[1], self.1)?;
+        st.serialize_field(names[2], self.2)?;
+        st.serialize_field(names[3], self.3)?;
+        st.serialize_field(names[4], self.4)?;
+        Ok(())
+    }
+}
+impl<
+    'de,
+    T0: ::serde::Deserialize<'de>,
+    T1: ::serde::Deserialize<'de>,
+    T2: ::serde::Deserialize<'de>,
+    T3: ::serde::Deserialize<'de>,
+    T4: ::serde::Deserialize<'de>,
+> Fields<'de> for (T0, T1, T2, T3, T4) {
+    type Slots = (Option<T0>, Option<T1>, Option<T2>, Option<T3>, Option<T4>);
+    fn slots() -> Self::Slots {
+        (
+            Option::<T0>::None,
+            Option::<T1>::None,
+            Option::<T2>::None,
+            Option::<T3>::None,
+            Option::<T4>::None,
+        )
+    }
+    fn fill<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        names: &'static [&'static str],
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                if slots.0.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[0]),
+                    );
+                }
+                slots.0 = Some(map.next_value()?);
+            }
+            1 => {
+                if slots.1.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[1]),
+                    );
+                }
+                slots.1 = Some(map.next_value()?);
+            }
+            2 => {
+                if slots.2.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[2]),
+                    );
+                }
+                slots.2 = Some(map.next_value()?);
+            }
+            3 => {
+                if slots.3.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[3]),
+                    );
+                }
+                slots.3 = Some(map.next_value()?);
+            }
+            4 => {
+                if slots.4.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[4]),
+                    );
+                }
+                slots.4 = Some(map.next_value()?);
+            }
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<Self, E> {
+        Ok((
+            slots.0.ok_or_else(|| E::missing_field(names[0]))?,
+            slots.1.ok_or_else(|| E::missing_field(names[1]))?,
+            slots.2.ok_or_else(|| E::missing_field(names[2]))?,
+            slots.3.ok_or_else(|| E::missing_field(names[3]))?,
+            slots.4.ok_or_else(|| E::missing_field(names[4]))?,
+        ))
+    }
+    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+        seq: &mut A,
+        expected: &dyn ::serde::de::Expected,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let v0 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                0,
+                expected,
+            ))?;
+        let v1 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                1,
+                expected,
+            ))?;
+        let v2 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                2,
+                expected,
+            ))?;
+        let v3 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                3,
+                expected,
+            ))?;
+        let v4 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                4,
+                expected,
+            ))?;
+        Ok((v0, v1, v2, v3, v4))
+    }
+}
+impl<
+    T0: ::serde::Serialize,
+    T1: ::serde::Serialize,
+    T2: ::serde::Serialize,
+    T3: ::serde::Serialize,
+    T4: ::serde::Serialize,
+    T5: ::serde::Serialize,
+    T6: ::serde::Serialize,
+    T7: ::serde::Serialize,
+    T8: ::serde::Serialize,
+> FieldRefs for (&T0, &T1, &T2, &T3, &T4, &T5, &T6, &T7, &T8) {
+    fn serialize_into<S: ::serde::ser::SerializeStruct>(
+        self,
+        st: &mut S,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<(), S::Error> {
+        st.serialize_field(names[0], self.0)?;
+        st.serialize_field(names[1], self.1)?;
+        st.serialize_field(names[2], self.2)?;
+        st.serialize_field(names[3], self.3)?;
+        st.serialize_field(names[4], self.4)?;
+        st.serialize_field(names[5], self.5)?;
+        st.serialize_field(names[6], self.6)?;
+        st.serialize_field(names[7], self.7)?;
+        st.serialize_field(names[8], self.8)?;
+        Ok(())
+    }
+}
+impl<
+    'de,
+    T0: ::serde::Deserialize<'de>,
+    T1: ::serde::Deserialize<'de>,
+    T2: ::serde::Deserialize<'de>,
+    T3: ::serde::Deserialize<'de>,
+    T4: ::serde::Deserialize<'de>,
+    T5: ::serde::Deserialize<'de>,
+    T6: ::serde::Deserialize<'de>,
+    T7: ::serde::Deserialize<'de>,
+    T8: ::serde::Deserialize<'de>,
+> Fields<'de> for (T0, T1, T2, T3, T4, T5, T6, T7, T8) {
+    type Slots = (
+        Option<T0>,
+        Option<T1>,
+        Option<T2>,
+        Option<T3>,
+        Option<T4>,
+        Option<T5>,
+        Option<T6>,
+        Option<T7>,
+        Option<T8>,
+    );
+    fn slots() -> Self::Slots {
+        (
+            Option::<T0>::None,
+            Option::<T1>::None,
+            Option::<T2>::None,
+            Option::<T3>::None,
+            Option::<T4>::None,
+            Option::<T5>::None,
+            Option::<T6>::None,
+            Option::<T7>::None,
+            Option::<T8>::None,
+        )
+    }
+    fn fill<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        names: &'static [&'static str],
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                if slots.0.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[0]),
+                    );
+                }
+                slots.0 = Some(map.next_value()?);
+            }
+            1 => {
+                if slots.1.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[1]),
+                    );
+                }
+                slots.1 = Some(map.next_value()?);
+            }
+            2 => {
+                if slots.2.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[2]),
+                    );
+                }
+                slots.2 = Some(map.next_value()?);
+            }
+            3 => {
+                if slots.3.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[3]),
+                    );
+                }
+                slots.3 = Some(map.next_value()?);
+            }
+            4 => {
+                if slots.4.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[4]),
+                    );
+                }
+                slots.4 = Some(map.next_value()?);
+            }
+            5 => {
+                if slots.5.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[5]),
+                    );
+                }
+                slots.5 = Some(map.next_value()?);
+            }
+            6 => {
+                if slots.6.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[6]),
+                    );
+                }
+                slots.6 = Some(map.next_value()?);
+            }
+            7 => {
+                if slots.7.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[7]),
+                    );
+                }
+                slots.7 = Some(map.next_value()?);
+            }
+            8 => {
+                if slots.8.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[8]),
+                    );
+                }
+                slots.8 = Some(map.next_value()?);
+            }
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<Self, E> {
+        Ok((
+            slots.0.ok_or_else(|| E::missing_field(names[0]))?,
+            slots.1.ok_or_else(|| E::missing_field(names[1]))?,
+            slots.2.ok_or_else(|| E::missing_field(names[2]))?,
+            slots.3.ok_or_else(|| E::missing_field(names[3]))?,
+            slots.4.ok_or_else(|| E::missing_field(names[4]))?,
+            slots.5.ok_or_else(|| E::missing_field(names[5]))?,
+            slots.6.ok_or_else(|| E::missing_field(names[6]))?,
+            slots.7.ok_or_else(|| E::missing_field(names[7]))?,
+            slots.8.ok_or_else(|| E::missing_field(names[8]))?,
+        ))
+    }
+    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+        seq: &mut A,
+        expected: &dyn ::serde::de::Expected,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let v0 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                0,
+                expected,
+            ))?;
+        let v1 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                1,
+                expected,
+            ))?;
+        let v2 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                2,
+                expected,
+            ))?;
+        let v3 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                3,
+                expected,
+            ))?;
+        let v4 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                4,
+                expected,
+            ))?;
+        let v5 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                5,
+                expected,
+            ))?;
+        let v6 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                6,
+                expected,
+            ))?;
+        let v7 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                7,
+                expected,
+            ))?;
+        let v8 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                8,
+                expected,
+            ))?;
+        Ok((v0, v1, v2, v3, v4, v5, v6, v7, v8))
+    }
+}
+impl<
+    T0: ::serde::Serialize,
+    T1: ::serde::Serialize,
+    T2: ::serde::Serialize,
+    T3: ::serde::Serialize,
+    T4: ::serde::Serialize,
+    T5: ::serde::Serialize,
+    T6: ::serde::Serialize,
+    T7: ::serde::Serialize,
+    T8: ::serde::Serialize,
+    T9: ::serde::Serialize,
+    T10: ::serde::Serialize,
+    T11: ::serde::Serialize,
+    T12: ::serde::Serialize,
+    T13: ::serde::Serialize,
+    T14: ::serde::Serialize,
+    T15: ::serde::Serialize,
+    T16: ::serde::Serialize,
+    T17: ::serde::Serialize,
+    T18: ::serde::Serialize,
+    T19: ::serde::Serialize,
+    T20: ::serde::Serialize,
+    T21: ::serde::Serialize,
+    T22: ::serde::Serialize,
+    T23: ::serde::Serialize,
+    T24: ::serde::Serialize,
+    T25: ::serde::Serialize,
+    T26: ::serde::Serialize,
+    T27: ::serde::Serialize,
+    T28: ::serde::Serialize,
+    T29: ::serde::Serialize,
+    T30: ::serde::Serialize,
+    T31: ::serde::Serialize,
+> FieldRefs
+for (
+    &T0,
+    &T1,
+    &T2,
+    &T3,
+    &T4,
+    &T5,
+    &T6,
+    &T7,
+    &T8,
+    &T9,
+    &T10,
+    &T11,
+    &T12,
+    &T13,
+    &T14,
+    &T15,
+    &T16,
+    &T17,
+    &T18,
+    &T19,
+    &T20,
+    &T21,
+    &T22,
+    &T23,
+    &T24,
+    &T25,
+    &T26,
+    &T27,
+    &T28,
+    &T29,
+    &T30,
+    &T31,
+) {
+    fn serialize_into<S: ::serde::ser::SerializeStruct>(
+        self,
+        st: &mut S,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<(), S::Error> {
+        st.serialize_field(names[0], self.0)?;
+        st.serialize_field(names[1], self.1)?;
+        st.serialize_field(names[2], self.2)?;
+        st.serialize_field(names[3], self.3)?;
+        st.serialize_field(names[4], self.4)?;
+        st.serialize_field(names[5], self.5)?;
+        st.serialize_field(names[6], self.6)?;
+        st.serialize_field(names[7], self.7)?;
+        st.serialize_field(names[8], self.8)?;
+        st.serialize_field(names[9], self.9)?;
+        st.serialize_field(names[10], self.10)?;
+        st.serialize_field(names[11], self.11)?;
+        st.serialize_field(names[12], self.12)?;
+        st.serialize_field(names[13], self.13)?;
+        st.serialize_field(names[14], self.14)?;
+        st.serialize_field(names[15], self.15)?;
+        st.serialize_field(names[16], self.16)?;
+        st.serialize_field(names[17], self.17)?;
+        st.serialize_field(names[18], self.18)?;
+        st.serialize_field(names[19], self.19)?;
+        st.serialize_field(names[20], self.20)?;
+        st.serialize_field(names[21], self.21)?;
+        st.serialize_field(names[22], self.22)?;
+        st.serialize_field(names[23], self.23)?;
+        st.serialize_field(names[24], self.24)?;
+        st.serialize_field(names[25], self.25)?;
+        st.serialize_field(names[26], self.26)?;
+        st.serialize_field(names[27], self.27)?;
+        st.serialize_field(names[28], self.28)?;
+        st.serialize_field(names[29], self.29)?;
+        st.serialize_field(names[30], self.30)?;
+        st.serialize_field(names[31], self.31)?;
+        Ok(())
+    }
+}
+impl<
+    'de,
+    T0: ::serde::Deserialize<'de>,
+    T1: ::serde::Deserialize<'de>,
+    T2: ::serde::Deserialize<'de>,
+    T3: ::serde::Deserialize<'de>,
+    T4: ::serde::Deserialize<'de>,
+    T5: ::serde::Deserialize<'de>,
+    T6: ::serde::Deserialize<'de>,
+    T7: ::serde::Deserialize<'de>,
+    T8: ::serde::Deserialize<'de>,
+    T9: ::serde::Deserialize<'de>,
+    T10: ::serde::Deserialize<'de>,
+    T11: ::serde::Deserialize<'de>,
+    T12: ::serde::Deserialize<'de>,
+    T13: ::serde::Deserialize<'de>,
+    T14: ::serde::Deserialize<'de>,
+    T15: ::serde::Deserialize<'de>,
+    T16: ::serde::Deserialize<'de>,
+    T17: ::serde::Deserialize<'de>,
+    T18: ::serde::Deserialize<'de>,
+    T19: ::serde::Deserialize<'de>,
+    T20: ::serde::Deserialize<'de>,
+    T21: ::serde::Deserialize<'de>,
+    T22: ::serde::Deserialize<'de>,
+    T23: ::serde::Deserialize<'de>,
+    T24: ::serde::Deserialize<'de>,
+    T25: ::serde::Deserialize<'de>,
+    T26: ::serde::Deserialize<'de>,
+    T27: ::serde::Deserialize<'de>,
+    T28: ::serde::Deserialize<'de>,
+    T29: ::serde::Deserialize<'de>,
+    T30: ::serde::Deserialize<'de>,
+    T31: ::serde::Deserialize<'de>,
+> Fields<'de>
+for (
+    T0,
+    T1,
+    T2,
+    T3,
+    T4,
+    T5,
+    T6,
+    T7,
+    T8,
+    T9,
+    T10,
+    T11,
+    T12,
+    T13,
+    T14,
+    T15,
+    T16,
+    T17,
+    T18,
+    T19,
+    T20,
+    T21,
+    T22,
+    T23,
+    T24,
+    T25,
+    T26,
+    T27,
+    T28,
+    T29,
+    T30,
+    T31,
+) {
+    type Slots = (
+        Option<T0>,
+        Option<T1>,
+        Option<T2>,
+        Option<T3>,
+        Option<T4>,
+        Option<T5>,
+        Option<T6>,
+        Option<T7>,
+        Option<T8>,
+        Option<T9>,
+        Option<T10>,
+        Option<T11>,
+        Option<T12>,
+        Option<T13>,
+        Option<T14>,
+        Option<T15>,
+        Option<T16>,
+        Option<T17>,
+        Option<T18>,
+        Option<T19>,
+        Option<T20>,
+        Option<T21>,
+        Option<T22>,
+        Option<T23>,
+        Option<T24>,
+        Option<T25>,
+        Option<T26>,
+        Option<T27>,
+        Option<T28>,
+        Option<T29>,
+        Option<T30>,
+        Option<T31>,
+    );
+    fn slots() -> Self::Slots {
+        (
+            Option::<T0>::None,
+            Option::<T1>::None,
+            Option::<T2>::None,
+            Option::<T3>::None,
+            Option::<T4>::None,
+            Option::<T5>::None,
+            Option::<T6>::None,
+            Option::<T7>::None,
+            Option::<T8>::None,
+            Option::<T9>::None,
+            Option::<T10>::None,
+            Option::<T11>::None,
+            Option::<T12>::None,
+            Option::<T13>::None,
+            Option::<T14>::None,
+            Option::<T15>::None,
+            Option::<T16>::None,
+            Option::<T17>::None,
+            Option::<T18>::None,
+            Option::<T19>::None,
+            Option::<T20>::None,
+            Option::<T21>::None,
+            Option::<T22>::None,
+            Option::<T23>::None,
+            Option::<T24>::None,
+            Option::<T25>::None,
+            Option::<T26>::None,
+            Option::<T27>::None,
+            Option::<T28>::None,
+            Option::<T29>::None,
+            Option::<T30>::None,
+            Option::<T31>::None,
+        )
+    }
+    fn fill<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        names: &'static [&'static str],
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match index {
+            0 => {
+                if slots.0.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[0]),
+                    );
+                }
+                slots.0 = Some(map.next_value()?);
+            }
+            1 => {
+                if slots.1.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[1]),
+                    );
+                }
+                slots.1 = Some(map.next_value()?);
+            }
+            2 => {
+                if slots.2.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[2]),
+                    );
+                }
+                slots.2 = Some(map.next_value()?);
+            }
+            3 => {
+                if slots.3.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[3]),
+                    );
+                }
+                slots.3 = Some(map.next_value()?);
+            }
+            4 => {
+                if slots.4.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[4]),
+                    );
+                }
+                slots.4 = Some(map.next_value()?);
+            }
+            5 => {
+                if slots.5.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[5]),
+                    );
+                }
+                slots.5 = Some(map.next_value()?);
+            }
+            6 => {
+                if slots.6.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[6]),
+                    );
+                }
+                slots.6 = Some(map.next_value()?);
+            }
+            7 => {
+                if slots.7.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[7]),
+                    );
+                }
+                slots.7 = Some(map.next_value()?);
+            }
+            8 => {
+                if slots.8.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[8]),
+                    );
+                }
+                slots.8 = Some(map.next_value()?);
+            }
+            9 => {
+                if slots.9.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[9]),
+                    );
+                }
+                slots.9 = Some(map.next_value()?);
+            }
+            10 => {
+                if slots.10.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[10]),
+                    );
+                }
+                slots.10 = Some(map.next_value()?);
+            }
+            11 => {
+                if slots.11.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[11]),
+                    );
+                }
+                slots.11 = Some(map.next_value()?);
+            }
+            12 => {
+                if slots.12.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[12]),
+                    );
+                }
+                slots.12 = Some(map.next_value()?);
+            }
+            13 => {
+                if slots.13.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[13]),
+                    );
+                }
+                slots.13 = Some(map.next_value()?);
+            }
+            14 => {
+                if slots.14.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[14]),
+                    );
+                }
+                slots.14 = Some(map.next_value()?);
+            }
+            15 => {
+                if slots.15.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[15]),
+                    );
+                }
+                slots.15 = Some(map.next_value()?);
+            }
+            16 => {
+                if slots.16.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[16]),
+                    );
+                }
+                slots.16 = Some(map.next_value()?);
+            }
+            17 => {
+                if slots.17.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[17]),
+                    );
+                }
+                slots.17 = Some(map.next_value()?);
+            }
+            18 => {
+                if slots.18.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[18]),
+                    );
+                }
+                slots.18 = Some(map.next_value()?);
+            }
+            19 => {
+                if slots.19.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[19]),
+                    );
+                }
+                slots.19 = Some(map.next_value()?);
+            }
+            20 => {
+                if slots.20.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[20]),
+                    );
+                }
+                slots.20 = Some(map.next_value()?);
+            }
+            21 => {
+                if slots.21.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[21]),
+                    );
+                }
+                slots.21 = Some(map.next_value()?);
+            }
+            22 => {
+                if slots.22.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[22]),
+                    );
+                }
+                slots.22 = Some(map.next_value()?);
+            }
+            23 => {
+                if slots.23.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[23]),
+                    );
+                }
+                slots.23 = Some(map.next_value()?);
+            }
+            24 => {
+                if slots.24.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[24]),
+                    );
+                }
+                slots.24 = Some(map.next_value()?);
+            }
+            25 => {
+                if slots.25.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[25]),
+                    );
+                }
+                slots.25 = Some(map.next_value()?);
+            }
+            26 => {
+                if slots.26.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[26]),
+                    );
+                }
+                slots.26 = Some(map.next_value()?);
+            }
+            27 => {
+                if slots.27.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[27]),
+                    );
+                }
+                slots.27 = Some(map.next_value()?);
+            }
+            28 => {
+                if slots.28.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[28]),
+                    );
+                }
+                slots.28 = Some(map.next_value()?);
+            }
+            29 => {
+                if slots.29.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[29]),
+                    );
+                }
+                slots.29 = Some(map.next_value()?);
+            }
+            30 => {
+                if slots.30.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[30]),
+                    );
+                }
+                slots.30 = Some(map.next_value()?);
+            }
+            31 => {
+                if slots.31.is_some() {
+                    return Err(
+                        <A::Error as ::serde::de::Error>::duplicate_field(names[31]),
+                    );
+                }
+                slots.31 = Some(map.next_value()?);
+            }
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<Self, E> {
+        Ok((
+            slots.0.ok_or_else(|| E::missing_field(names[0]))?,
+            slots.1.ok_or_else(|| E::missing_field(names[1]))?,
+            slots.2.ok_or_else(|| E::missing_field(names[2]))?,
+            slots.3.ok_or_else(|| E::missing_field(names[3]))?,
+            slots.4.ok_or_else(|| E::missing_field(names[4]))?,
+            slots.5.ok_or_else(|| E::missing_field(names[5]))?,
+            slots.6.ok_or_else(|| E::missing_field(names[6]))?,
+            slots.7.ok_or_else(|| E::missing_field(names[7]))?,
+            slots.8.ok_or_else(|| E::missing_field(names[8]))?,
+            slots.9.ok_or_else(|| E::missing_field(names[9]))?,
+            slots.10.ok_or_else(|| E::missing_field(names[10]))?,
+            slots.11.ok_or_else(|| E::missing_field(names[11]))?,
+            slots.12.ok_or_else(|| E::missing_field(names[12]))?,
+            slots.13.ok_or_else(|| E::missing_field(names[13]))?,
+            slots.14.ok_or_else(|| E::missing_field(names[14]))?,
+            slots.15.ok_or_else(|| E::missing_field(names[15]))?,
+            slots.16.ok_or_else(|| E::missing_field(names[16]))?,
+            slots.17.ok_or_else(|| E::missing_field(names[17]))?,
+            slots.18.ok_or_else(|| E::missing_field(names[18]))?,
+            slots.19.ok_or_else(|| E::missing_field(names[19]))?,
+            slots.20.ok_or_else(|| E::missing_field(names[20]))?,
+            slots.21.ok_or_else(|| E::missing_field(names[21]))?,
+            slots.22.ok_or_else(|| E::missing_field(names[22]))?,
+            slots.23.ok_or_else(|| E::missing_field(names[23]))?,
+            slots.24.ok_or_else(|| E::missing_field(names[24]))?,
+            slots.25.ok_or_else(|| E::missing_field(names[25]))?,
+            slots.26.ok_or_else(|| E::missing_field(names[26]))?,
+            slots.27.ok_or_else(|| E::missing_field(names[27]))?,
+            slots.28.ok_or_else(|| E::missing_field(names[28]))?,
+            slots.29.ok_or_else(|| E::missing_field(names[29]))?,
+            slots.30.ok_or_else(|| E::missing_field(names[30]))?,
+            slots.31.ok_or_else(|| E::missing_field(names[31]))?,
+        ))
+    }
+    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+        seq: &mut A,
+        expected: &dyn ::serde::de::Expected,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let v0 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                0,
+                expected,
+            ))?;
+        let v1 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                1,
+                expected,
+            ))?;
+        let v2 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                2,
+                expected,
+            ))?;
+        let v3 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                3,
+                expected,
+            ))?;
+        let v4 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                4,
+                expected,
+            ))?;
+        let v5 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                5,
+                expected,
+            ))?;
+        let v6 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                6,
+                expected,
+            ))?;
+        let v7 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                7,
+                expected,
+            ))?;
+        let v8 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                8,
+                expected,
+            ))?;
+        let v9 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                9,
+                expected,
+            ))?;
+        let v10 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                10,
+                expected,
+            ))?;
+        let v11 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                11,
+                expected,
+            ))?;
+        let v12 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                12,
+                expected,
+            ))?;
+        let v13 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                13,
+                expected,
+            ))?;
+        let v14 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                14,
+                expected,
+            ))?;
+        let v15 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                15,
+                expected,
+            ))?;
+        let v16 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                16,
+                expected,
+            ))?;
+        let v17 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                17,
+                expected,
+            ))?;
+        let v18 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                18,
+                expected,
+            ))?;
+        let v19 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                19,
+                expected,
+            ))?;
+        let v20 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                20,
+                expected,
+            ))?;
+        let v21 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                21,
+                expected,
+            ))?;
+        let v22 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                22,
+                expected,
+            ))?;
+        let v23 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                23,
+                expected,
+            ))?;
+        let v24 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                24,
+                expected,
+            ))?;
+        let v25 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                25,
+                expected,
+            ))?;
+        let v26 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                26,
+                expected,
+            ))?;
+        let v27 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                27,
+                expected,
+            ))?;
+        let v28 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                28,
+                expected,
+            ))?;
+        let v29 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                29,
+                expected,
+            ))?;
+        let v30 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                30,
+                expected,
+            ))?;
+        let v31 = seq
+            .next_element()?
+            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
+                31,
+                expected,
+            ))?;
+        Ok((
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            v6,
+            v7,
+            v8,
+            v9,
+            v10,
+            v11,
+            v12,
+            v13,
+            v14,
+            v15,
+            v16,
+            v17,
+            v18,
+            v19,
+            v20,
+            v21,
+            v22,
+            v23,
+            v24,
+            v25,
+            v26,
+            v27,
+            v28,
+            v29,
+            v30,
+            v31,
+        ))
+    }
+}
 /// The lifecycle events of one record that have happened, with their instants: the
 /// input of the `expires_at` functions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -530,6 +1969,15 @@ pub struct Events {
     ///
     /// When it happened (event `termination`), if it has.
     pub termination: ::std::option::Option<Timestamp>,
+}
+impl Events {
+    /// The instant of event `name`, if it has happened (`None` for another name).
+    pub fn get(&self, name: &str) -> ::std::option::Option<Timestamp> {
+        match name {
+            "termination" => self.termination,
+            _ => ::std::option::Option::None,
+        }
+    }
 }
 /// Purposes of processing, as types: pass one to a category's `use_for`.
 pub mod purpose {
@@ -636,7 +2084,7 @@ pub mod shared {
     /// Data of category `configuration_data` shared with recipients.
     pub mod configuration_data {
         /// What recipient `trtc` receives of category `configuration_data`.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct Trtc {
             /// 应用详情：应用名称
             ///
@@ -693,6 +2141,24 @@ pub mod shared {
             /// Field `app_updated_at`.
             pub app_updated_at: super::super::Timestamp,
         }
+        impl Trtc {
+            /// The serialised names of the fields, in order.
+            pub const FIELD_NAMES: &'static [&'static str] = &[
+                "app_name",
+                "sdk_app_id",
+                "app_introduction",
+                "app_type",
+                "app_id",
+                "app_description",
+                "app_status",
+                "app_created_at",
+                "app_updated_at",
+            ];
+        }
+        serde_fields!(
+            [super super] Trtc { app_name, sdk_app_id, app_introduction, app_type,
+            app_id, app_description, app_status, app_created_at, app_updated_at }
+        );
     }
 }
 /// Data categories, one struct each.
@@ -702,7 +2168,7 @@ pub mod category {
     /// en: Log data
     ///
     /// Category `log_data`. Kept until the earliest of: 7 days after collection.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct LogData {
         /// 公网出口 IP
         ///
@@ -735,7 +2201,19 @@ pub mod category {
         /// Field `exception_cause`.
         pub exception_cause: ::std::string::String,
     }
+    serde_fields!(
+        [super] LogData { public_ip, api_name, requested_at, exception_info,
+        exception_cause }
+    );
     impl LogData {
+        /// The serialised names of the fields, in order.
+        pub const FIELD_NAMES: &'static [&'static str] = &[
+            "public_ip",
+            "api_name",
+            "requested_at",
+            "exception_info",
+            "exception_cause",
+        ];
         /// The retention rule. Kept until the earliest of: 7 days after collection.
         pub const RETENTION: super::Retention = super::Retention::Expires {
             clocks: &[
@@ -753,15 +2231,9 @@ pub mod category {
         /// lifecycle events, must be gone; `None` while it may be kept.
         pub fn expires_at(
             collected_at: super::Timestamp,
-            _events: &super::Events,
+            events: &super::Events,
         ) -> ::std::option::Option<super::Timestamp> {
-            ::std::option::Option::Some(
-                collected_at
-                    .plus(super::Duration {
-                        amount: 7,
-                        unit: super::Unit::Days,
-                    }),
-            )
+            Self::RETENTION.expires_at(collected_at, events)
         }
         /// This record, for use for purpose `P`: compiles only if the policy declares that use.
         pub fn use_for<P: super::Purpose>(&self, _purpose: P) -> &Self
@@ -859,30 +2331,16 @@ pub mod category {
         };
     }
     impl super::Permits<super::purpose::PerformanceAnalysis> for LogData {
-        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(super::BasisDescriptor {
-            name: "contract_with_you",
-            kind: super::BasisKind::Contract,
-            label: super::Text(
-                &[
-                    (
-                        "zh",
-                        "我们会处理此类信息，因为这对于我们履行与您签订的合同以便向您提供本功能而言是必要的。",
-                    ),
-                    (
-                        "en",
-                        "Necessary to perform our contract with you to provide the Feature.",
-                    ),
-                ],
-            ),
-            citation: "GDPR Art. 6(1)(b); PIPL Art. 13(1)(2)",
-        });
+        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(
+            super::BASES[0],
+        );
     }
     /// 监控数据
     ///
     /// en: Monitoring data
     ///
     /// Category `monitoring_data`. Kept until the earliest of: 2 days after collection.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct MonitoringData {
         /// 应用维度
         ///
@@ -909,7 +2367,18 @@ pub mod category {
         /// Field `measured_at`.
         pub measured_at: super::Timestamp,
     }
+    serde_fields!(
+        [super] MonitoringData { app_id, api_success_rate, api_average_latency_ms,
+        measured_at }
+    );
     impl MonitoringData {
+        /// The serialised names of the fields, in order.
+        pub const FIELD_NAMES: &'static [&'static str] = &[
+            "app_id",
+            "api_success_rate",
+            "api_average_latency_ms",
+            "measured_at",
+        ];
         /// The retention rule. Kept until the earliest of: 2 days after collection.
         pub const RETENTION: super::Retention = super::Retention::Expires {
             clocks: &[
@@ -927,15 +2396,9 @@ pub mod category {
         /// lifecycle events, must be gone; `None` while it may be kept.
         pub fn expires_at(
             collected_at: super::Timestamp,
-            _events: &super::Events,
+            events: &super::Events,
         ) -> ::std::option::Option<super::Timestamp> {
-            ::std::option::Option::Some(
-                collected_at
-                    .plus(super::Duration {
-                        amount: 2,
-                        unit: super::Unit::Days,
-                    }),
-            )
+            Self::RETENTION.expires_at(collected_at, events)
         }
         /// This record, for use for purpose `P`: compiles only if the policy declares that use.
         pub fn use_for<P: super::Purpose>(&self, _purpose: P) -> &Self
@@ -1015,23 +2478,9 @@ pub mod category {
         };
     }
     impl super::Permits<super::purpose::QualityAnalysis> for MonitoringData {
-        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(super::BasisDescriptor {
-            name: "contract_with_you",
-            kind: super::BasisKind::Contract,
-            label: super::Text(
-                &[
-                    (
-                        "zh",
-                        "我们会处理此类信息，因为这对于我们履行与您签订的合同以便向您提供本功能而言是必要的。",
-                    ),
-                    (
-                        "en",
-                        "Necessary to perform our contract with you to provide the Feature.",
-                    ),
-                ],
-            ),
-            citation: "GDPR Art. 6(1)(b); PIPL Art. 13(1)(2)",
-        });
+        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(
+            super::BASES[0],
+        );
     }
     /// 配置数据
     ///
@@ -1042,7 +2491,7 @@ pub mod category {
     /// Application configuration
     ///
     /// Category `configuration_data`. Kept until the earliest of: 2 months after `termination`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ConfigurationData {
         /// 是否启用回拨功能
         ///
@@ -1241,7 +2690,53 @@ pub mod category {
         /// Internal: not listed in the policy documents.
         pub purge_at: super::Timestamp,
     }
+    serde_fields!(
+        [super] ConfigurationData { callbacks_enabled, callback_url, plan,
+        admin_accounts, app_name, sdk_app_id, app_introduction, app_type, app_key,
+        app_id, app_description, app_status, app_created_at, app_updated_at,
+        verify_friendship_by_message, check_blocklist, multi_platform_login_instances,
+        push_cert_package_name, push_cert_app_id, push_cert_app_secret, tag_config,
+        av_group_new_member_history, message_recall_settings, message_history_retention,
+        recent_contacts_to_pull, default_friend_verification, custom_friend_fields,
+        custom_user_fields, custom_group_member_fields, custom_group_fields,
+        terminated_at, purge_at }
+    );
     impl ConfigurationData {
+        /// The serialised names of the fields, in order.
+        pub const FIELD_NAMES: &'static [&'static str] = &[
+            "callbacks_enabled",
+            "callback_url",
+            "plan",
+            "admin_accounts",
+            "app_name",
+            "sdk_app_id",
+            "app_introduction",
+            "app_type",
+            "app_key",
+            "app_id",
+            "app_description",
+            "app_status",
+            "app_created_at",
+            "app_updated_at",
+            "verify_friendship_by_message",
+            "check_blocklist",
+            "multi_platform_login_instances",
+            "push_cert_package_name",
+            "push_cert_app_id",
+            "push_cert_app_secret",
+            "tag_config",
+            "av_group_new_member_history",
+            "message_recall_settings",
+            "message_history_retention",
+            "recent_contacts_to_pull",
+            "default_friend_verification",
+            "custom_friend_fields",
+            "custom_user_fields",
+            "custom_group_member_fields",
+            "custom_group_fields",
+            "terminated_at",
+            "purge_at",
+        ];
         /// The retention rule. Kept until the earliest of: 2 months after `termination`.
         pub const RETENTION: super::Retention = super::Retention::Expires {
             clocks: &[
@@ -1258,18 +2753,10 @@ pub mod category {
         /// The instant after which a record collected at `collected_at`, with these
         /// lifecycle events, must be gone; `None` while it may be kept.
         pub fn expires_at(
-            _collected_at: super::Timestamp,
+            collected_at: super::Timestamp,
             events: &super::Events,
         ) -> ::std::option::Option<super::Timestamp> {
-            events
-                .termination
-                .map(|start| {
-                    start
-                        .plus(super::Duration {
-                            amount: 2,
-                            unit: super::Unit::Months,
-                        })
-                })
+            Self::RETENTION.expires_at(collected_at, events)
         }
         /// This record, for use for purpose `P`: compiles only if the policy declares that use.
         pub fn use_for<P: super::Purpose>(&self, _purpose: P) -> &Self
@@ -1711,23 +3198,9 @@ pub mod category {
         };
     }
     impl super::Permits<super::purpose::ProvideConfiguredFeature> for ConfigurationData {
-        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(super::BasisDescriptor {
-            name: "contract_with_you",
-            kind: super::BasisKind::Contract,
-            label: super::Text(
-                &[
-                    (
-                        "zh",
-                        "我们会处理此类信息，因为这对于我们履行与您签订的合同以便向您提供本功能而言是必要的。",
-                    ),
-                    (
-                        "en",
-                        "Necessary to perform our contract with you to provide the Feature.",
-                    ),
-                ],
-            ),
-            citation: "GDPR Art. 6(1)(b); PIPL Art. 13(1)(2)",
-        });
+        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(
+            super::BASES[0],
+        );
     }
     impl super::ShareWith<super::recipient::Trtc> for ConfigurationData {
         type Proof = (
@@ -1768,6 +3241,26 @@ pub mod category {
         }
     }
 }
+/// The legal bases of the policy, in declaration order.
+pub const BASES: &[BasisDescriptor] = &[
+    BasisDescriptor {
+        name: "contract_with_you",
+        kind: BasisKind::Contract,
+        label: Text(
+            &[
+                (
+                    "zh",
+                    "我们会处理此类信息，因为这对于我们履行与您签订的合同以便向您提供本功能而言是必要的。",
+                ),
+                (
+                    "en",
+                    "Necessary to perform our contract with you to provide the Feature.",
+                ),
+            ],
+        ),
+        citation: "GDPR Art. 6(1)(b); PIPL Art. 13(1)(2)",
+    },
+];
 /// The whole policy, for introspection (inventories, schema checks).
 pub static POLICY: PolicyDescriptor = PolicyDescriptor {
     id: "tencent_im",
@@ -1843,25 +3336,7 @@ pub static POLICY: PolicyDescriptor = PolicyDescriptor {
         <purpose::QualityAnalysis as Purpose>::DESCRIPTOR,
         <purpose::ProvideConfiguredFeature as Purpose>::DESCRIPTOR,
     ],
-    bases: &[
-        BasisDescriptor {
-            name: "contract_with_you",
-            kind: BasisKind::Contract,
-            label: Text(
-                &[
-                    (
-                        "zh",
-                        "我们会处理此类信息，因为这对于我们履行与您签订的合同以便向您提供本功能而言是必要的。",
-                    ),
-                    (
-                        "en",
-                        "Necessary to perform our contract with you to provide the Feature.",
-                    ),
-                ],
-            ),
-            citation: "GDPR Art. 6(1)(b); PIPL Art. 13(1)(2)",
-        },
-    ],
+    bases: BASES,
     recipients: &[<recipient::Trtc as Recipient>::DESCRIPTOR],
     conditions: &[
         NamedDescriptor {

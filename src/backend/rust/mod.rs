@@ -37,7 +37,7 @@ pub fn render(policy: &Policy) -> String {
 /// Every item of the file, unformatted.
 pub fn tokens(policy: &Policy) -> TokenStream {
     let g = Gen { policy };
-    let prelude = prelude::tokens();
+    let prelude = prelude::tokens(&g.arities());
     let events = g.events();
     let purposes = g.purposes();
     let recipients = g.recipients();
@@ -81,6 +81,34 @@ struct Gen<'a> {
 }
 
 impl Gen<'_> {
+    /// The field counts of the generated structs, for the generic serde support.
+    fn arities(&self) -> std::collections::BTreeSet<usize> {
+        let mut set = std::collections::BTreeSet::new();
+        for c in &self.policy.categories {
+            set.insert(c.fields.len());
+            for s in c.shares.iter().filter(|s| !s.fields.is_empty()) {
+                set.insert(s.fields.iter().filter(|n| c.field(n).is_some()).count());
+            }
+        }
+        set
+    }
+
+    /// `Serialize` and `Deserialize` for a struct with these fields, through the prelude's
+    /// `serde_fields!` and its generic code (the same behaviour as the derives, at a fraction of
+    /// rustc's time); also the `FIELD_NAMES` constant they read, for the struct's inherent impl.
+    /// `depth` is how many modules below the prelude the struct is.
+    fn serde_impls(ty: &Ident, fields: &[&Field], depth: usize) -> (TokenStream, TokenStream) {
+        let names = fields.iter().map(|f| f.name.as_str());
+        let idents: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
+        let supers = std::iter::repeat_n(quote!(super), depth);
+        let impls = quote!(serde_fields!([#(#supers)*] #ty { #(#idents),* }););
+        let names = quote! {
+            /// The serialised names of the fields, in order.
+            pub const FIELD_NAMES: &'static [&'static str] = &[#(#names),*];
+        };
+        (impls, names)
+    }
+
     /// `Text(&[("zh", "…"), ("en", "…")])`, in declared locale order.
     fn text(&self, t: &Text, r: &TokenStream) -> TokenStream {
         let pairs = self.policy.locales.iter().map(|l| {
@@ -124,6 +152,23 @@ impl Gen<'_> {
     }
 
     fn events(&self) -> TokenStream {
+        let arms = self.policy.events.iter().map(|e| {
+            let (name, field) = (&e.name, ident(&e.name));
+            quote!(#name => self.#field,)
+        });
+        let get = if self.policy.events.is_empty() {
+            quote! {
+                let _ = name;
+                ::std::option::Option::None
+            }
+        } else {
+            quote! {
+                match name {
+                    #(#arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        };
         let fields = self.policy.events.iter().map(|e| {
             let name = ident(&e.name);
             let docs = self.docs(&[&e.label], &[format!("When it happened (event `{}`), if it has.", e.name)]);
@@ -135,6 +180,13 @@ impl Gen<'_> {
             #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
             pub struct Events {
                 #(#fields)*
+            }
+
+            impl Events {
+                /// The instant of event `name`, if it has happened (`None` for another name).
+                pub fn get(&self, name: &str) -> ::std::option::Option<Timestamp> {
+                    #get
+                }
             }
         }
     }
@@ -315,10 +367,14 @@ impl Gen<'_> {
                         quote!(#docs pub #name: #fty,)
                     });
                     let doc = format!(" What recipient `{}` receives of category `{}`.", s.recipient, c.name);
+                    let shared: Vec<&Field> = s.fields.iter().filter_map(|n| c.field(n)).collect();
+                    let (serde, names) = Self::serde_impls(&ty, &shared, 2);
                     quote! {
                         #[doc = #doc]
-                        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                        #[derive(Debug, Clone, PartialEq)]
                         pub struct #ty { #(#fields)* }
+                        impl #ty { #names }
+                        #serde
                     }
                 });
                 let doc = format!(" Data of category `{}` shared with recipients.", c.name);
@@ -382,42 +438,6 @@ impl Gen<'_> {
                     quote!(#r Clock { duration: #d, anchor: #anchor, at_most: #at_most })
                 });
                 quote!(#r Retention::Expires { clocks: &[#(#clocks),*] })
-            }
-        }
-    }
-
-    /// The body of `expires_at`, and whether it reads `collected_at` and `events`.
-    fn expiry_body(rule: &Rule, r: &TokenStream) -> (TokenStream, bool, bool) {
-        match rule {
-            Rule::NotStored => (quote!(::std::option::Option::Some(collected_at)), true, false),
-            Rule::Indefinite { .. } => (quote!(::std::option::Option::None), false, false),
-            Rule::Expires { clocks, .. } => {
-                let (mut uses_collected, mut uses_events) = (false, false);
-                let exprs: Vec<TokenStream> = clocks
-                    .iter()
-                    .map(|c| {
-                        let d = Self::duration(c.duration, r);
-                        match &c.anchor {
-                            Anchor::Collection => {
-                                uses_collected = true;
-                                quote!(::std::option::Option::Some(collected_at.plus(#d)))
-                            }
-                            Anchor::Events(es) => {
-                                uses_events = true;
-                                let starts: Vec<Ident> = es.iter().map(|e| ident(e)).collect();
-                                let start = if let [one] = &starts[..] {
-                                    quote!(events.#one)
-                                } else {
-                                    quote!(#r Timestamp::earliest(&[#(events.#starts),*]))
-                                };
-                                quote!(#start.map(|start| start.plus(#d)))
-                            }
-                        }
-                    })
-                    .collect();
-                let body =
-                    if let [one] = &exprs[..] { one.clone() } else { quote!(#r Timestamp::earliest(&[#(#exprs),*])) };
-                (body, uses_collected, uses_events)
             }
         }
     }
@@ -571,17 +591,15 @@ impl Gen<'_> {
             v
         };
         let retention = Self::retention_const(&c.retention.rule, &r);
-        let (body, uses_collected, uses_events) = Self::expiry_body(&c.retention.rule, &r);
-        let collected = if uses_collected { quote!(collected_at) } else { quote!(_collected_at) };
-        let events = if uses_events { quote!(events) } else { quote!(_events) };
         let rule_doc = format!(" The retention rule. {}", self.rule_sentence(&c.retention.rule));
 
         let permits = uses.iter().map(|u| {
             let p = type_ident(&u.purpose);
-            let basis = match u.basis.as_deref().and_then(|b| self.policy.basis(b)) {
-                Some(b) => {
-                    let d = self.basis_descriptor(b, &r);
-                    quote!(::std::option::Option::Some(#d))
+            // One descriptor per basis in `BASES`, shared by every use under it.
+            let basis = match u.basis.as_deref().and_then(|b| self.policy.bases.iter().position(|x| x.name == b)) {
+                Some(i) => {
+                    let i = Literal::usize_unsuffixed(i);
+                    quote!(::std::option::Option::Some(#r BASES[#i]))
                 }
                 None => quote!(::std::option::Option::None),
             };
@@ -599,27 +617,34 @@ impl Gen<'_> {
             .map(|s| self.share_impl(c, s, &r))
             .collect::<Vec<_>>();
 
+        let all: Vec<&Field> = c.fields.iter().collect();
+        let (serde, field_names) = Self::serde_impls(&ty, &all, 1);
         quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct #ty {
                 #(#fields)*
             }
+            #serde
 
             impl #ty {
+                #field_names
+
                 #[doc = #rule_doc]
                 pub const RETENTION: #r Retention = #retention;
 
                 /// The instant after which a record collected at `collected_at`, with these
                 /// lifecycle events, must be gone; `None` while it may be kept.
                 pub fn expires_at(
-                    #collected: #r Timestamp,
-                    #events: &#r Events,
+                    collected_at: #r Timestamp,
+                    events: &#r Events,
                 ) -> ::std::option::Option<#r Timestamp> {
-                    #body
+                    Self::RETENTION.expires_at(collected_at, events)
                 }
 
                 /// This record, for use for purpose `P`: compiles only if the policy declares that use.
+                // Written out per category, not by a macro, so that rustc's notes on a refused
+                // use show this signature rather than macro tokens.
                 pub fn use_for<P: #r Purpose>(&self, _purpose: P) -> &Self
                 where
                     Self: #r Permits<P>,
@@ -702,6 +727,9 @@ impl Gen<'_> {
             quote!(<category::#t as Category>::DESCRIPTOR)
         });
         quote! {
+            /// The legal bases of the policy, in declaration order.
+            pub const BASES: &[BasisDescriptor] = &[#(#bases),*];
+
             /// The whole policy, for introspection (inventories, schema checks).
             pub static POLICY: PolicyDescriptor = PolicyDescriptor {
                 id: #id,
@@ -713,7 +741,7 @@ impl Gen<'_> {
                 title: #title,
                 stores: &[#(#stores),*],
                 purposes: &[#(#purposes),*],
-                bases: &[#(#bases),*],
+                bases: BASES,
                 recipients: &[#(#recipients),*],
                 conditions: &[#(#conditions),*],
                 events: &[#(#events),*],

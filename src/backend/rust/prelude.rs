@@ -2,15 +2,233 @@
 //! the secret wrapper, proof tokens, descriptor types and the traits the policy is enforced by.
 //! Emitted verbatim so the generated file needs nothing but `serde`.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use syn::Index;
 
-/// Items that do not depend on the policy.
-pub fn tokens() -> TokenStream {
+/// Items that do not depend on the policy, and the serde support for structs of the field
+/// counts in `arities`.
+pub fn tokens(arities: &std::collections::BTreeSet<usize>) -> TokenStream {
     let time = time();
     let descriptors = descriptors();
     let traits = traits();
-    quote! { #time #descriptors #traits }
+    let serde = serde_support(arities);
+    quote! { #time #descriptors #traits #serde }
+}
+
+/// `Serialize`/`Deserialize` for the generated structs through generic code, written once.
+///
+/// `#[derive(Deserialize)]` expands to a visitor, a field enum and its visitor per struct; for
+/// thousands of categories that expansion and its type and borrow checking was most of
+/// rustc's time. Here each struct only lists its field names and hands a tuple of its fields
+/// to [`serialize_fields`]/[`deserialize_fields`], which behave as the derive does: a map or a
+/// sequence, unknown keys ignored, missing and repeated keys rejected.
+fn serde_support(arities: &std::collections::BTreeSet<usize>) -> TokenStream {
+    let impls = arities.iter().map(|&n| {
+        let ts: Vec<Ident> = (0..n).map(|i| format_ident!("T{i}")).collect();
+        let idx: Vec<Index> = (0..n).map(Index::from).collect();
+        let pos: Vec<Literal> = (0..n).map(Literal::usize_unsuffixed).collect();
+        let vs: Vec<Ident> = (0..n).map(|i| format_ident!("v{i}")).collect();
+        // A struct without fields leaves the parameters unused.
+        let unused = |t: TokenStream| if n == 0 { quote!(let _ = #t;) } else { TokenStream::new() };
+        let ignore = quote! {
+            map.next_value::<::serde::de::IgnoredAny>()?;
+        };
+        let fill_body = if n == 0 {
+            ignore
+        } else {
+            quote! {
+                match index {
+                    #(#pos => {
+                        if slots.#idx.is_some() {
+                            return Err(<A::Error as ::serde::de::Error>::duplicate_field(names[#pos]));
+                        }
+                        slots.#idx = Some(map.next_value()?);
+                    })*
+                    _ => {
+                        #ignore
+                    }
+                }
+            }
+        };
+        let (u_ser, u_fill, u_finish, u_seq) = (
+            unused(quote!((st, names))),
+            unused(quote!((&slots, index, names))),
+            unused(quote!((&slots, names))),
+            unused(quote!((&seq, expected))),
+        );
+        quote! {
+            impl<#(#ts: ::serde::Serialize,)*> FieldRefs for (#(&#ts,)*) {
+                fn serialize_into<S: ::serde::ser::SerializeStruct>(
+                    self,
+                    st: &mut S,
+                    names: &'static [&'static str],
+                ) -> ::std::result::Result<(), S::Error> {
+                    #(st.serialize_field(names[#pos], self.#idx)?;)*
+                    #u_ser
+                    Ok(())
+                }
+            }
+
+            impl<'de, #(#ts: ::serde::Deserialize<'de>,)*> Fields<'de> for (#(#ts,)*) {
+                type Slots = (#(Option<#ts>,)*);
+
+                fn slots() -> Self::Slots {
+                    (#(Option::<#ts>::None,)*)
+                }
+
+                fn fill<A: ::serde::de::MapAccess<'de>>(
+                    slots: &mut Self::Slots,
+                    index: usize,
+                    names: &'static [&'static str],
+                    map: &mut A,
+                ) -> ::std::result::Result<(), A::Error> {
+                    #u_fill
+                    #fill_body
+                    Ok(())
+                }
+
+                fn finish<E: ::serde::de::Error>(
+                    slots: Self::Slots,
+                    names: &'static [&'static str],
+                ) -> ::std::result::Result<Self, E> {
+                    #u_finish
+                    Ok((#(slots.#idx.ok_or_else(|| E::missing_field(names[#pos]))?,)*))
+                }
+
+                fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+                    seq: &mut A,
+                    expected: &dyn ::serde::de::Expected,
+                ) -> ::std::result::Result<Self, A::Error> {
+                    #u_seq
+                    #(let #vs = seq
+                        .next_element()?
+                        .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(#pos, expected))?;)*
+                    Ok((#(#vs,)*))
+                }
+            }
+        }
+    });
+    quote! {
+        /// The fields of a generated struct as a tuple of references, in declaration order.
+        #[doc(hidden)]
+        pub trait FieldRefs {
+            /// Serialises each field under its name.
+            fn serialize_into<S: ::serde::ser::SerializeStruct>(
+                self,
+                st: &mut S,
+                names: &'static [&'static str],
+            ) -> ::std::result::Result<(), S::Error>;
+        }
+
+        /// The fields of a generated struct as a tuple of values, in declaration order.
+        #[doc(hidden)]
+        pub trait Fields<'de>: Sized {
+            /// One `Option` per field, filled as keys arrive.
+            type Slots;
+            /// All slots empty.
+            fn slots() -> Self::Slots;
+            /// Reads the value of field `index` (unknown keys: any other index) into its slot.
+            fn fill<A: ::serde::de::MapAccess<'de>>(
+                slots: &mut Self::Slots,
+                index: usize,
+                names: &'static [&'static str],
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error>;
+            /// The values, or the first missing field.
+            fn finish<E: ::serde::de::Error>(
+                slots: Self::Slots,
+                names: &'static [&'static str],
+            ) -> ::std::result::Result<Self, E>;
+            /// The values from a sequence, in order.
+            fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+                seq: &mut A,
+                expected: &dyn ::serde::de::Expected,
+            ) -> ::std::result::Result<Self, A::Error>;
+        }
+
+        /// Serialises a generated struct `name` whose fields, named `names`, are `values`.
+        #[doc(hidden)]
+        pub fn serialize_fields<S: ::serde::Serializer, V: FieldRefs>(
+            serializer: S,
+            name: &'static str,
+            names: &'static [&'static str],
+            values: V,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut st = ::serde::Serializer::serialize_struct(serializer, name, names.len())?;
+            values.serialize_into(&mut st, names)?;
+            ::serde::ser::SerializeStruct::end(st)
+        }
+
+        /// Deserialises the fields, named `names`, of a generated struct `name`.
+        #[doc(hidden)]
+        pub fn deserialize_fields<'de, D: ::serde::Deserializer<'de>, T: Fields<'de>>(
+            deserializer: D,
+            name: &'static str,
+            names: &'static [&'static str],
+        ) -> ::std::result::Result<T, D::Error> {
+            deserializer.deserialize_struct(name, names, StructVisitor { name, names, fields: ::std::marker::PhantomData })
+        }
+
+        struct StructVisitor<T> {
+            name: &'static str,
+            names: &'static [&'static str],
+            fields: ::std::marker::PhantomData<T>,
+        }
+
+        impl<'de, T: Fields<'de>> ::serde::de::Visitor<'de> for StructVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "struct {}", self.name)
+            }
+
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, mut seq: A) -> ::std::result::Result<T, A::Error> {
+                T::from_seq(&mut seq, &self)
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<T, A::Error> {
+                let mut slots = T::slots();
+                while let Some(index) = map.next_key_seed(FieldKey(self.names))? {
+                    T::fill(&mut slots, index, self.names, &mut map)?;
+                }
+                T::finish(slots, self.names)
+            }
+        }
+
+        /// A key of a struct: the index of its field, or `usize::MAX` for an unknown key.
+        struct FieldKey(&'static [&'static str]);
+
+        impl<'de> ::serde::de::DeserializeSeed<'de> for FieldKey {
+            type Value = usize;
+
+            fn deserialize<D: ::serde::Deserializer<'de>>(self, d: D) -> ::std::result::Result<usize, D::Error> {
+                d.deserialize_identifier(self)
+            }
+        }
+
+        impl ::serde::de::Visitor<'_> for FieldKey {
+            type Value = usize;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("field identifier")
+            }
+
+            fn visit_u64<E: ::serde::de::Error>(self, v: u64) -> ::std::result::Result<usize, E> {
+                Ok(usize::try_from(v).unwrap_or(usize::MAX))
+            }
+
+            fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<usize, E> {
+                Ok(self.0.iter().position(|n| *n == v).unwrap_or(usize::MAX))
+            }
+
+            fn visit_bytes<E: ::serde::de::Error>(self, v: &[u8]) -> ::std::result::Result<usize, E> {
+                Ok(self.0.iter().position(|n| n.as_bytes() == v).unwrap_or(usize::MAX))
+            }
+        }
+
+        #(#impls)*
+    }
 }
 
 /// Instants, durations and calendar arithmetic: must stay identical to `src/semantics.rs`
@@ -486,12 +704,59 @@ fn descriptors() -> TokenStream {
             /// The earliest of these lifecycle events that has happened.
             Events(&'static [&'static str]),
         }
+
+        impl Retention {
+            /// The instant after which a record collected at `collected_at`, with these
+            /// lifecycle events, must be gone; `None` while it may be kept. The earliest end of
+            /// the clocks that run; an event clock runs from the earliest of its events.
+            pub fn expires_at(&self, collected_at: Timestamp, events: &Events) -> Option<Timestamp> {
+                match self {
+                    Retention::NotStored => Some(collected_at),
+                    Retention::Indefinite => None,
+                    Retention::Expires { clocks } => clocks
+                        .iter()
+                        .filter_map(|c| {
+                            let start = match c.anchor {
+                                Anchor::Collection => Some(collected_at),
+                                Anchor::Events(names) => names.iter().filter_map(|e| events.get(e)).min(),
+                            }?;
+                            Some(start.plus(c.duration))
+                        })
+                        .min(),
+                }
+            }
+        }
     }
 }
 
 /// The traits and proof tokens through which the type checker enforces the policy.
 fn traits() -> TokenStream {
     quote! {
+        /// `Serialize` and `Deserialize` for a generated struct with these fields, under the
+        /// names in its `FIELD_NAMES`; the first tokens are the path to this module.
+        macro_rules! serde_fields {
+            ([$($r:ident)*] $ty:ident { $($field:ident),* }) => {
+                impl ::serde::Serialize for $ty {
+                    fn serialize<S: ::serde::Serializer>(
+                        &self,
+                        serializer: S,
+                    ) -> ::std::result::Result<S::Ok, S::Error> {
+                        $($r::)* serialize_fields(serializer, stringify!($ty), Self::FIELD_NAMES, ($(&self.$field,)*))
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for $ty {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(
+                        deserializer: D,
+                    ) -> ::std::result::Result<Self, D::Error> {
+                        let ($($field,)*) =
+                            $($r::)* deserialize_fields(deserializer, stringify!($ty), Self::FIELD_NAMES)?;
+                        Ok($ty { $($field),* })
+                    }
+                }
+            };
+        }
+
         /// A data category of the policy.
         pub trait Category {
             /// Its description.
