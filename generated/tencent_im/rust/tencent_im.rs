@@ -1959,6 +1959,49 @@ for (
         ))
     }
 }
+/// The Redis set listing keys under legal hold (`SISMEMBER` it before a write): a held
+/// key is written without expiry and is never given one, as `stores/redis.json` and
+/// `policyc verify --redis-url` treat it.
+pub const REDIS_LEGAL_HOLD_SET: &str = "policyc:legal_hold";
+/// `SET key value [PXAT ms]`: writes `value` to expire at `expires_at` (milliseconds of
+/// that whole second). Without `PXAT`, so the key never expires, when `expires_at` is
+/// `None` (no clock runs yet, or the rule keeps data indefinitely) or when `held` (the
+/// key is in [`REDIS_LEGAL_HOLD_SET`]). An instant already past makes Redis delete the
+/// key at once, which is what the policy asks of a record whose time is up.
+pub fn redis_set_args(
+    key: impl AsRef<[u8]>,
+    value: impl AsRef<[u8]>,
+    expires_at: Option<Timestamp>,
+    held: bool,
+) -> Vec<Vec<u8>> {
+    let mut args = vec![b"SET".to_vec(), key.as_ref().to_vec(), value.as_ref().to_vec()];
+    if let (Some(at), false) = (expires_at, held) {
+        args.push(b"PXAT".to_vec());
+        args.push(redis_millis(at));
+    }
+    args
+}
+/// `PEXPIREAT key ms LT` for an existing key, when a lifecycle event starts a clock:
+/// `LT` keeps an earlier expiry the key already has and sets one on a key without any
+/// (Redis 7.0 or later). `None` when there is nothing to set: no expiry, or `held`.
+pub fn redis_pexpireat_args(
+    key: impl AsRef<[u8]>,
+    expires_at: Option<Timestamp>,
+    held: bool,
+) -> Option<Vec<Vec<u8>>> {
+    let at = expires_at.filter(|_| !held)?;
+    Some(
+        vec![
+            b"PEXPIREAT".to_vec(), key.as_ref().to_vec(), redis_millis(at), b"LT"
+            .to_vec()
+        ],
+    )
+}
+/// Milliseconds since the epoch, at least 1: Redis rejects a non-positive expiry time,
+/// and 1 ms is as much in the past as any earlier instant.
+fn redis_millis(at: Timestamp) -> Vec<u8> {
+    at.unix().saturating_mul(1_000).max(1).to_string().into_bytes()
+}
 /// The lifecycle events of one record that have happened, with their instants: the
 /// input of the `expires_at` functions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -2227,6 +2270,45 @@ pub mod category {
                 },
             ],
         };
+        /// The TTL in seconds of a key written at collection time (`SET … EX`), as
+        /// `stores/redis.json` gives it; `None` when no fixed TTL expresses the rule (an event
+        /// clock, or no end). [`Self::redis_set_args`] sets the exact end instead.
+        pub const REDIS_TTL_SECONDS: ::std::option::Option<u64> = ::std::option::Option::Some(
+            604800,
+        );
+        /// The Redis key patterns records of this category are stored under.
+        pub const REDIS_KEYS: &'static [&'static str] = &["im:log:*"];
+        /// `SET key value PXAT <end>` for a record collected at `collected_at` with these
+        /// lifecycle events, `<end>` being [`Self::expires_at`]; no `PXAT` while no clock
+        /// runs or when the key is `held` (see [`super::redis_set_args`]).
+        pub fn redis_set_args(
+            key: impl AsRef<[u8]>,
+            value: impl AsRef<[u8]>,
+            collected_at: super::Timestamp,
+            events: &super::Events,
+            held: bool,
+        ) -> ::std::vec::Vec<::std::vec::Vec<u8>> {
+            super::redis_set_args(
+                key,
+                value,
+                Self::expires_at(collected_at, events),
+                held,
+            )
+        }
+        /// `PEXPIREAT key <end> LT` for a stored record once an event has happened, `<end>`
+        /// being [`Self::expires_at`]; `None` while no clock runs or when `held`.
+        pub fn redis_pexpireat_args(
+            key: impl AsRef<[u8]>,
+            collected_at: super::Timestamp,
+            events: &super::Events,
+            held: bool,
+        ) -> ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>> {
+            super::redis_pexpireat_args(
+                key,
+                Self::expires_at(collected_at, events),
+                held,
+            )
+        }
         /// The instant after which a record collected at `collected_at`, with these
         /// lifecycle events, must be gone; `None` while it may be kept.
         pub fn expires_at(
@@ -2392,6 +2474,45 @@ pub mod category {
                 },
             ],
         };
+        /// The TTL in seconds of a key written at collection time (`SET … EX`), as
+        /// `stores/redis.json` gives it; `None` when no fixed TTL expresses the rule (an event
+        /// clock, or no end). [`Self::redis_set_args`] sets the exact end instead.
+        pub const REDIS_TTL_SECONDS: ::std::option::Option<u64> = ::std::option::Option::Some(
+            172800,
+        );
+        /// The Redis key patterns records of this category are stored under.
+        pub const REDIS_KEYS: &'static [&'static str] = &["im:mon:*"];
+        /// `SET key value PXAT <end>` for a record collected at `collected_at` with these
+        /// lifecycle events, `<end>` being [`Self::expires_at`]; no `PXAT` while no clock
+        /// runs or when the key is `held` (see [`super::redis_set_args`]).
+        pub fn redis_set_args(
+            key: impl AsRef<[u8]>,
+            value: impl AsRef<[u8]>,
+            collected_at: super::Timestamp,
+            events: &super::Events,
+            held: bool,
+        ) -> ::std::vec::Vec<::std::vec::Vec<u8>> {
+            super::redis_set_args(
+                key,
+                value,
+                Self::expires_at(collected_at, events),
+                held,
+            )
+        }
+        /// `PEXPIREAT key <end> LT` for a stored record once an event has happened, `<end>`
+        /// being [`Self::expires_at`]; `None` while no clock runs or when `held`.
+        pub fn redis_pexpireat_args(
+            key: impl AsRef<[u8]>,
+            collected_at: super::Timestamp,
+            events: &super::Events,
+            held: bool,
+        ) -> ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>> {
+            super::redis_pexpireat_args(
+                key,
+                Self::expires_at(collected_at, events),
+                held,
+            )
+        }
         /// The instant after which a record collected at `collected_at`, with these
         /// lifecycle events, must be gone; `None` while it may be kept.
         pub fn expires_at(

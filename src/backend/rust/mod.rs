@@ -38,6 +38,11 @@ pub fn render(policy: &Policy) -> String {
 pub fn tokens(policy: &Policy) -> TokenStream {
     let g = Gen { policy };
     let prelude = prelude::tokens(&g.arities());
+    let redis = if g.policy.categories.iter().any(|c| !g.redis_keys(c).is_empty()) {
+        prelude::redis()
+    } else {
+        TokenStream::new()
+    };
     let events = g.events();
     let purposes = g.purposes();
     let recipients = g.recipients();
@@ -48,6 +53,7 @@ pub fn tokens(policy: &Policy) -> TokenStream {
     let descriptor = g.policy_descriptor();
     quote! {
         #prelude
+        #redis
         #events
         #purposes
         #recipients
@@ -81,6 +87,68 @@ struct Gen<'a> {
 }
 
 impl Gen<'_> {
+    /// The key patterns under which a category is stored in Redis, in source order.
+    fn redis_keys<'c>(&self, c: &'c Category) -> Vec<&'c str> {
+        c.bindings
+            .iter()
+            .filter(|b| self.policy.store(&b.store).is_some_and(|s| s.kind == crate::model::StoreKind::Redis))
+            .filter_map(|b| match &b.location {
+                crate::model::Location::Keys { pattern } => Some(pattern.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// For a category stored in Redis: its TTL and key patterns, and the commands that write a
+    /// record with the expiry its rule gives.
+    fn redis_items(&self, c: &Category, r: &TokenStream) -> TokenStream {
+        let keys = self.redis_keys(c);
+        if keys.is_empty() {
+            return TokenStream::new();
+        }
+        // The same number `stores/redis.json` carries: one computation for both.
+        let ttl = match crate::backend::stores::redis::ttl_of(c).ttl_seconds {
+            Some(t) => {
+                let t = Literal::u64_unsuffixed(t);
+                quote!(::std::option::Option::Some(#t))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        quote! {
+            /// The TTL in seconds of a key written at collection time (`SET … EX`), as
+            /// `stores/redis.json` gives it; `None` when no fixed TTL expresses the rule (an event
+            /// clock, or no end). [`Self::redis_set_args`] sets the exact end instead.
+            pub const REDIS_TTL_SECONDS: ::std::option::Option<u64> = #ttl;
+
+            /// The Redis key patterns records of this category are stored under.
+            pub const REDIS_KEYS: &'static [&'static str] = &[#(#keys),*];
+
+            /// `SET key value PXAT <end>` for a record collected at `collected_at` with these
+            /// lifecycle events, `<end>` being [`Self::expires_at`]; no `PXAT` while no clock
+            /// runs or when the key is `held` (see [`super::redis_set_args`]).
+            pub fn redis_set_args(
+                key: impl AsRef<[u8]>,
+                value: impl AsRef<[u8]>,
+                collected_at: #r Timestamp,
+                events: &#r Events,
+                held: bool,
+            ) -> ::std::vec::Vec<::std::vec::Vec<u8>> {
+                #r redis_set_args(key, value, Self::expires_at(collected_at, events), held)
+            }
+
+            /// `PEXPIREAT key <end> LT` for a stored record once an event has happened, `<end>`
+            /// being [`Self::expires_at`]; `None` while no clock runs or when `held`.
+            pub fn redis_pexpireat_args(
+                key: impl AsRef<[u8]>,
+                collected_at: #r Timestamp,
+                events: &#r Events,
+                held: bool,
+            ) -> ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>> {
+                #r redis_pexpireat_args(key, Self::expires_at(collected_at, events), held)
+            }
+        }
+    }
+
     /// The field counts of the generated structs, for the generic serde support.
     fn arities(&self) -> std::collections::BTreeSet<usize> {
         let mut set = std::collections::BTreeSet::new();
@@ -592,6 +660,7 @@ impl Gen<'_> {
         };
         let retention = Self::retention_const(&c.retention.rule, &r);
         let rule_doc = format!(" The retention rule. {}", self.rule_sentence(&c.retention.rule));
+        let redis = self.redis_items(c, &r);
 
         let permits = uses.iter().map(|u| {
             let p = type_ident(&u.purpose);
@@ -632,6 +701,8 @@ impl Gen<'_> {
 
                 #[doc = #rule_doc]
                 pub const RETENTION: #r Retention = #retention;
+
+                #redis
 
                 /// The instant after which a record collected at `collected_at`, with these
                 /// lifecycle events, must be gone; `None` while it may be kept.

@@ -729,6 +729,55 @@ fn descriptors() -> TokenStream {
     }
 }
 
+/// Client-agnostic Redis command builders, emitted when a category is stored in Redis: the
+/// generated file stays dependency-free, and any client sends the arguments as they are.
+pub fn redis() -> TokenStream {
+    let hold = crate::backend::stores::redis::LEGAL_HOLD_SET;
+    quote! {
+        /// The Redis set listing keys under legal hold (`SISMEMBER` it before a write): a held
+        /// key is written without expiry and is never given one, as `stores/redis.json` and
+        /// `policyc verify --redis-url` treat it.
+        pub const REDIS_LEGAL_HOLD_SET: &str = #hold;
+
+        /// `SET key value [PXAT ms]`: writes `value` to expire at `expires_at` (milliseconds of
+        /// that whole second). Without `PXAT`, so the key never expires, when `expires_at` is
+        /// `None` (no clock runs yet, or the rule keeps data indefinitely) or when `held` (the
+        /// key is in [`REDIS_LEGAL_HOLD_SET`]). An instant already past makes Redis delete the
+        /// key at once, which is what the policy asks of a record whose time is up.
+        pub fn redis_set_args(
+            key: impl AsRef<[u8]>,
+            value: impl AsRef<[u8]>,
+            expires_at: Option<Timestamp>,
+            held: bool,
+        ) -> Vec<Vec<u8>> {
+            let mut args = vec![b"SET".to_vec(), key.as_ref().to_vec(), value.as_ref().to_vec()];
+            if let (Some(at), false) = (expires_at, held) {
+                args.push(b"PXAT".to_vec());
+                args.push(redis_millis(at));
+            }
+            args
+        }
+
+        /// `PEXPIREAT key ms LT` for an existing key, when a lifecycle event starts a clock:
+        /// `LT` keeps an earlier expiry the key already has and sets one on a key without any
+        /// (Redis 7.0 or later). `None` when there is nothing to set: no expiry, or `held`.
+        pub fn redis_pexpireat_args(
+            key: impl AsRef<[u8]>,
+            expires_at: Option<Timestamp>,
+            held: bool,
+        ) -> Option<Vec<Vec<u8>>> {
+            let at = expires_at.filter(|_| !held)?;
+            Some(vec![b"PEXPIREAT".to_vec(), key.as_ref().to_vec(), redis_millis(at), b"LT".to_vec()])
+        }
+
+        /// Milliseconds since the epoch, at least 1: Redis rejects a non-positive expiry time,
+        /// and 1 ms is as much in the past as any earlier instant.
+        fn redis_millis(at: Timestamp) -> Vec<u8> {
+            at.unix().saturating_mul(1_000).max(1).to_string().into_bytes()
+        }
+    }
+}
+
 /// The traits and proof tokens through which the type checker enforces the policy.
 fn traits() -> TokenStream {
     quote! {
