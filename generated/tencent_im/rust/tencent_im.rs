@@ -375,6 +375,32 @@ pub struct FieldDescriptor {
     /// Technical field not listed in documents.
     pub internal: bool,
 }
+impl FieldDescriptor {
+    /// A field that is neither sensitive nor internal.
+    pub const fn new(name: &'static str, kind: FieldKind, label: Text) -> Self {
+        FieldDescriptor {
+            name,
+            kind,
+            label,
+            sensitive: false,
+            internal: false,
+        }
+    }
+    /// This field, marked sensitive.
+    pub const fn sensitive(self) -> Self {
+        FieldDescriptor {
+            sensitive: true,
+            ..self
+        }
+    }
+    /// This field, marked internal.
+    pub const fn internal(self) -> Self {
+        FieldDescriptor {
+            internal: true,
+            ..self
+        }
+    }
+}
 /// Field types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -690,1275 +716,43 @@ impl ::serde::de::Visitor<'_> for FieldKey {
         Ok(self.0.iter().position(|n| n.as_bytes() == v).unwrap_or(usize::MAX))
     }
 }
-impl<
-    T0: ::serde::Serialize,
-    T1: ::serde::Serialize,
-    T2: ::serde::Serialize,
-    T3: ::serde::Serialize,
-> FieldRefs for (&T0, &T1, &T2, &T3) {
-    fn serialize_into<S: ::serde::ser::SerializeStruct>(
-        self,
-        st: &mut S,
-        names: &'static [&'static str],
-    ) -> ::std::result::Result<(), S::Error> {
-        st.serialize_field(names[0], self.0)?;
-        st.serialize_field(names[1], self.1)?;
-        st.serialize_field(names[2], self.2)?;
-        st.serialize_field(names[3], self.3)?;
-        Ok(())
-    }
+/// [`FieldRefs`] and [`Fields`] for the tuples of the types `T…`, fields `i…` and
+/// variables `v…` given, one triple per field.
+macro_rules! field_tuple {
+    ($($t:ident $i:tt $v:ident),+) => {
+        impl < $($t : ::serde::Serialize),+ > FieldRefs for ($(& $t,)+) { fn
+        serialize_into < S : ::serde::ser::SerializeStruct > (self, st : & mut S, names :
+        & 'static [& 'static str],) -> ::std::result::Result < (), S::Error > { $(st
+        .serialize_field(names[$i], self. $i) ?;)+ Ok(()) } } impl < 'de, $($t :
+        ::serde::Deserialize < 'de >),+ > Fields < 'de > for ($($t,)+) { type Slots =
+        ($(Option < $t >,)+); fn slots() -> Self::Slots { ($(Option:: < $t > ::None,)+) }
+        fn fill < A : ::serde::de::MapAccess < 'de >> (slots : & mut Self::Slots, index :
+        usize, names : & 'static [& 'static str], map : & mut A,) ->
+        ::std::result::Result < (), A::Error > { match index { $($i => { if slots. $i
+        .is_some() { return Err(< A::Error as ::serde::de::Error >
+        ::duplicate_field(names[$i])); } slots. $i = Some(map.next_value() ?); })+ _ => {
+        map.next_value:: < ::serde::de::IgnoredAny > () ?; } } Ok(()) } fn finish < E :
+        ::serde::de::Error > (slots : Self::Slots, names : & 'static [& 'static str],) ->
+        ::std::result::Result < Self, E > { Ok(($(slots. $i .ok_or_else(||
+        E::missing_field(names[$i])) ?,)+)) } fn from_seq < A : ::serde::de::SeqAccess <
+        'de >> (seq : & mut A, expected : & dyn ::serde::de::Expected,) ->
+        ::std::result::Result < Self, A::Error > { $(let $v = seq.next_element() ?
+        .ok_or_else(|| < A::Error as ::serde::de::Error > ::invalid_length($i, expected))
+        ?;)+ Ok(($($v,)+)) } }
+    };
 }
-impl<
-    'de,
-    T0: ::serde::Deserialize<'de>,
-    T1: ::serde::Deserialize<'de>,
-    T2: ::serde::Deserialize<'de>,
-    T3: ::serde::Deserialize<'de>,
-> Fields<'de> for (T0, T1, T2, T3) {
-    type Slots = (Option<T0>, Option<T1>, Option<T2>, Option<T3>);
-    fn slots() -> Self::Slots {
-        (Option::<T0>::None, Option::<T1>::None, Option::<T2>::None, Option::<T3>::None)
-    }
-    fn fill<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        names: &'static [&'static str],
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => {
-                if slots.0.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[0]),
-                    );
-                }
-                slots.0 = Some(map.next_value()?);
-            }
-            1 => {
-                if slots.1.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[1]),
-                    );
-                }
-                slots.1 = Some(map.next_value()?);
-            }
-            2 => {
-                if slots.2.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[2]),
-                    );
-                }
-                slots.2 = Some(map.next_value()?);
-            }
-            3 => {
-                if slots.3.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[3]),
-                    );
-                }
-                slots.3 = Some(map.next_value()?);
-            }
-            _ => {
-                map.next_value::<::serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-        names: &'static [&'static str],
-    ) -> ::std::result::Result<Self, E> {
-        Ok((
-            slots.0.ok_or_else(|| E::missing_field(names[0]))?,
-            slots.1.ok_or_else(|| E::missing_field(names[1]))?,
-            slots.2.ok_or_else(|| E::missing_field(names[2]))?,
-            slots.3.ok_or_else(|| E::missing_field(names[3]))?,
-        ))
-    }
-    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
-        seq: &mut A,
-        expected: &dyn ::serde::de::Expected,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let v0 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                0,
-                expected,
-            ))?;
-        let v1 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                1,
-                expected,
-            ))?;
-        let v2 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                2,
-                expected,
-            ))?;
-        let v3 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                3,
-                expected,
-            ))?;
-        Ok((v0, v1, v2, v3))
-    }
-}
-impl<
-    T0: ::serde::Serialize,
-    T1: ::serde::Serialize,
-    T2: ::serde::Serialize,
-    T3: ::serde::Serialize,
-    T4: ::serde::Serialize,
-> FieldRefs for (&T0, &T1, &T2, &T3, &T4) {
-    fn serialize_into<S: ::serde::ser::SerializeStruct>(
-        self,
-        st: &mut S,
-        names: &'static [&'static str],
-    ) -> ::std::result::Result<(), S::Error> {
-        st.serialize_field(names[0], self.0)?;
-        st.serialize_field(names[1], self.1)?;
-        st.serialize_field(names[2], self.2)?;
-        st.serialize_field(names[3], self.3)?;
-        st.serialize_field(names[4], self.4)?;
-        Ok(())
-    }
-}
-impl<
-    'de,
-    T0: ::serde::Deserialize<'de>,
-    T1: ::serde::Deserialize<'de>,
-    T2: ::serde::Deserialize<'de>,
-    T3: ::serde::Deserialize<'de>,
-    T4: ::serde::Deserialize<'de>,
-> Fields<'de> for (T0, T1, T2, T3, T4) {
-    type Slots = (Option<T0>, Option<T1>, Option<T2>, Option<T3>, Option<T4>);
-    fn slots() -> Self::Slots {
-        (
-            Option::<T0>::None,
-            Option::<T1>::None,
-            Option::<T2>::None,
-            Option::<T3>::None,
-            Option::<T4>::None,
-        )
-    }
-    fn fill<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        names: &'static [&'static str],
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => {
-                if slots.0.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[0]),
-                    );
-                }
-                slots.0 = Some(map.next_value()?);
-            }
-            1 => {
-                if slots.1.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[1]),
-                    );
-                }
-                slots.1 = Some(map.next_value()?);
-            }
-            2 => {
-                if slots.2.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[2]),
-                    );
-                }
-                slots.2 = Some(map.next_value()?);
-            }
-            3 => {
-                if slots.3.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[3]),
-                    );
-                }
-                slots.3 = Some(map.next_value()?);
-            }
-            4 => {
-                if slots.4.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[4]),
-                    );
-                }
-                slots.4 = Some(map.next_value()?);
-            }
-            _ => {
-                map.next_value::<::serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-        names: &'static [&'static str],
-    ) -> ::std::result::Result<Self, E> {
-        Ok((
-            slots.0.ok_or_else(|| E::missing_field(names[0]))?,
-            slots.1.ok_or_else(|| E::missing_field(names[1]))?,
-            slots.2.ok_or_else(|| E::missing_field(names[2]))?,
-            slots.3.ok_or_else(|| E::missing_field(names[3]))?,
-            slots.4.ok_or_else(|| E::missing_field(names[4]))?,
-        ))
-    }
-    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
-        seq: &mut A,
-        expected: &dyn ::serde::de::Expected,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let v0 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                0,
-                expected,
-            ))?;
-        let v1 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                1,
-                expected,
-            ))?;
-        let v2 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                2,
-                expected,
-            ))?;
-        let v3 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                3,
-                expected,
-            ))?;
-        let v4 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                4,
-                expected,
-            ))?;
-        Ok((v0, v1, v2, v3, v4))
-    }
-}
-impl<
-    T0: ::serde::Serialize,
-    T1: ::serde::Serialize,
-    T2: ::serde::Serialize,
-    T3: ::serde::Serialize,
-    T4: ::serde::Serialize,
-    T5: ::serde::Serialize,
-    T6: ::serde::Serialize,
-    T7: ::serde::Serialize,
-    T8: ::serde::Serialize,
-> FieldRefs for (&T0, &T1, &T2, &T3, &T4, &T5, &T6, &T7, &T8) {
-    fn serialize_into<S: ::serde::ser::SerializeStruct>(
-        self,
-        st: &mut S,
-        names: &'static [&'static str],
-    ) -> ::std::result::Result<(), S::Error> {
-        st.serialize_field(names[0], self.0)?;
-        st.serialize_field(names[1], self.1)?;
-        st.serialize_field(names[2], self.2)?;
-        st.serialize_field(names[3], self.3)?;
-        st.serialize_field(names[4], self.4)?;
-        st.serialize_field(names[5], self.5)?;
-        st.serialize_field(names[6], self.6)?;
-        st.serialize_field(names[7], self.7)?;
-        st.serialize_field(names[8], self.8)?;
-        Ok(())
-    }
-}
-impl<
-    'de,
-    T0: ::serde::Deserialize<'de>,
-    T1: ::serde::Deserialize<'de>,
-    T2: ::serde::Deserialize<'de>,
-    T3: ::serde::Deserialize<'de>,
-    T4: ::serde::Deserialize<'de>,
-    T5: ::serde::Deserialize<'de>,
-    T6: ::serde::Deserialize<'de>,
-    T7: ::serde::Deserialize<'de>,
-    T8: ::serde::Deserialize<'de>,
-> Fields<'de> for (T0, T1, T2, T3, T4, T5, T6, T7, T8) {
-    type Slots = (
-        Option<T0>,
-        Option<T1>,
-        Option<T2>,
-        Option<T3>,
-        Option<T4>,
-        Option<T5>,
-        Option<T6>,
-        Option<T7>,
-        Option<T8>,
-    );
-    fn slots() -> Self::Slots {
-        (
-            Option::<T0>::None,
-            Option::<T1>::None,
-            Option::<T2>::None,
-            Option::<T3>::None,
-            Option::<T4>::None,
-            Option::<T5>::None,
-            Option::<T6>::None,
-            Option::<T7>::None,
-            Option::<T8>::None,
-        )
-    }
-    fn fill<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        names: &'static [&'static str],
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => {
-                if slots.0.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[0]),
-                    );
-                }
-                slots.0 = Some(map.next_value()?);
-            }
-            1 => {
-                if slots.1.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[1]),
-                    );
-                }
-                slots.1 = Some(map.next_value()?);
-            }
-            2 => {
-                if slots.2.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[2]),
-                    );
-                }
-                slots.2 = Some(map.next_value()?);
-            }
-            3 => {
-                if slots.3.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[3]),
-                    );
-                }
-                slots.3 = Some(map.next_value()?);
-            }
-            4 => {
-                if slots.4.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[4]),
-                    );
-                }
-                slots.4 = Some(map.next_value()?);
-            }
-            5 => {
-                if slots.5.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[5]),
-                    );
-                }
-                slots.5 = Some(map.next_value()?);
-            }
-            6 => {
-                if slots.6.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[6]),
-                    );
-                }
-                slots.6 = Some(map.next_value()?);
-            }
-            7 => {
-                if slots.7.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[7]),
-                    );
-                }
-                slots.7 = Some(map.next_value()?);
-            }
-            8 => {
-                if slots.8.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[8]),
-                    );
-                }
-                slots.8 = Some(map.next_value()?);
-            }
-            _ => {
-                map.next_value::<::serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-        names: &'static [&'static str],
-    ) -> ::std::result::Result<Self, E> {
-        Ok((
-            slots.0.ok_or_else(|| E::missing_field(names[0]))?,
-            slots.1.ok_or_else(|| E::missing_field(names[1]))?,
-            slots.2.ok_or_else(|| E::missing_field(names[2]))?,
-            slots.3.ok_or_else(|| E::missing_field(names[3]))?,
-            slots.4.ok_or_else(|| E::missing_field(names[4]))?,
-            slots.5.ok_or_else(|| E::missing_field(names[5]))?,
-            slots.6.ok_or_else(|| E::missing_field(names[6]))?,
-            slots.7.ok_or_else(|| E::missing_field(names[7]))?,
-            slots.8.ok_or_else(|| E::missing_field(names[8]))?,
-        ))
-    }
-    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
-        seq: &mut A,
-        expected: &dyn ::serde::de::Expected,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let v0 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                0,
-                expected,
-            ))?;
-        let v1 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                1,
-                expected,
-            ))?;
-        let v2 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                2,
-                expected,
-            ))?;
-        let v3 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                3,
-                expected,
-            ))?;
-        let v4 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                4,
-                expected,
-            ))?;
-        let v5 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                5,
-                expected,
-            ))?;
-        let v6 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                6,
-                expected,
-            ))?;
-        let v7 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                7,
-                expected,
-            ))?;
-        let v8 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                8,
-                expected,
-            ))?;
-        Ok((v0, v1, v2, v3, v4, v5, v6, v7, v8))
-    }
-}
-impl<
-    T0: ::serde::Serialize,
-    T1: ::serde::Serialize,
-    T2: ::serde::Serialize,
-    T3: ::serde::Serialize,
-    T4: ::serde::Serialize,
-    T5: ::serde::Serialize,
-    T6: ::serde::Serialize,
-    T7: ::serde::Serialize,
-    T8: ::serde::Serialize,
-    T9: ::serde::Serialize,
-    T10: ::serde::Serialize,
-    T11: ::serde::Serialize,
-    T12: ::serde::Serialize,
-    T13: ::serde::Serialize,
-    T14: ::serde::Serialize,
-    T15: ::serde::Serialize,
-    T16: ::serde::Serialize,
-    T17: ::serde::Serialize,
-    T18: ::serde::Serialize,
-    T19: ::serde::Serialize,
-    T20: ::serde::Serialize,
-    T21: ::serde::Serialize,
-    T22: ::serde::Serialize,
-    T23: ::serde::Serialize,
-    T24: ::serde::Serialize,
-    T25: ::serde::Serialize,
-    T26: ::serde::Serialize,
-    T27: ::serde::Serialize,
-    T28: ::serde::Serialize,
-    T29: ::serde::Serialize,
-    T30: ::serde::Serialize,
-    T31: ::serde::Serialize,
-> FieldRefs
-for (
-    &T0,
-    &T1,
-    &T2,
-    &T3,
-    &T4,
-    &T5,
-    &T6,
-    &T7,
-    &T8,
-    &T9,
-    &T10,
-    &T11,
-    &T12,
-    &T13,
-    &T14,
-    &T15,
-    &T16,
-    &T17,
-    &T18,
-    &T19,
-    &T20,
-    &T21,
-    &T22,
-    &T23,
-    &T24,
-    &T25,
-    &T26,
-    &T27,
-    &T28,
-    &T29,
-    &T30,
-    &T31,
-) {
-    fn serialize_into<S: ::serde::ser::SerializeStruct>(
-        self,
-        st: &mut S,
-        names: &'static [&'static str],
-    ) -> ::std::result::Result<(), S::Error> {
-        st.serialize_field(names[0], self.0)?;
-        st.serialize_field(names[1], self.1)?;
-        st.serialize_field(names[2], self.2)?;
-        st.serialize_field(names[3], self.3)?;
-        st.serialize_field(names[4], self.4)?;
-        st.serialize_field(names[5], self.5)?;
-        st.serialize_field(names[6], self.6)?;
-        st.serialize_field(names[7], self.7)?;
-        st.serialize_field(names[8], self.8)?;
-        st.serialize_field(names[9], self.9)?;
-        st.serialize_field(names[10], self.10)?;
-        st.serialize_field(names[11], self.11)?;
-        st.serialize_field(names[12], self.12)?;
-        st.serialize_field(names[13], self.13)?;
-        st.serialize_field(names[14], self.14)?;
-        st.serialize_field(names[15], self.15)?;
-        st.serialize_field(names[16], self.16)?;
-        st.serialize_field(names[17], self.17)?;
-        st.serialize_field(names[18], self.18)?;
-        st.serialize_field(names[19], self.19)?;
-        st.serialize_field(names[20], self.20)?;
-        st.serialize_field(names[21], self.21)?;
-        st.serialize_field(names[22], self.22)?;
-        st.serialize_field(names[23], self.23)?;
-        st.serialize_field(names[24], self.24)?;
-        st.serialize_field(names[25], self.25)?;
-        st.serialize_field(names[26], self.26)?;
-        st.serialize_field(names[27], self.27)?;
-        st.serialize_field(names[28], self.28)?;
-        st.serialize_field(names[29], self.29)?;
-        st.serialize_field(names[30], self.30)?;
-        st.serialize_field(names[31], self.31)?;
-        Ok(())
-    }
-}
-impl<
-    'de,
-    T0: ::serde::Deserialize<'de>,
-    T1: ::serde::Deserialize<'de>,
-    T2: ::serde::Deserialize<'de>,
-    T3: ::serde::Deserialize<'de>,
-    T4: ::serde::Deserialize<'de>,
-    T5: ::serde::Deserialize<'de>,
-    T6: ::serde::Deserialize<'de>,
-    T7: ::serde::Deserialize<'de>,
-    T8: ::serde::Deserialize<'de>,
-    T9: ::serde::Deserialize<'de>,
-    T10: ::serde::Deserialize<'de>,
-    T11: ::serde::Deserialize<'de>,
-    T12: ::serde::Deserialize<'de>,
-    T13: ::serde::Deserialize<'de>,
-    T14: ::serde::Deserialize<'de>,
-    T15: ::serde::Deserialize<'de>,
-    T16: ::serde::Deserialize<'de>,
-    T17: ::serde::Deserialize<'de>,
-    T18: ::serde::Deserialize<'de>,
-    T19: ::serde::Deserialize<'de>,
-    T20: ::serde::Deserialize<'de>,
-    T21: ::serde::Deserialize<'de>,
-    T22: ::serde::Deserialize<'de>,
-    T23: ::serde::Deserialize<'de>,
-    T24: ::serde::Deserialize<'de>,
-    T25: ::serde::Deserialize<'de>,
-    T26: ::serde::Deserialize<'de>,
-    T27: ::serde::Deserialize<'de>,
-    T28: ::serde::Deserialize<'de>,
-    T29: ::serde::Deserialize<'de>,
-    T30: ::serde::Deserialize<'de>,
-    T31: ::serde::Deserialize<'de>,
-> Fields<'de>
-for (
-    T0,
-    T1,
-    T2,
-    T3,
-    T4,
-    T5,
-    T6,
-    T7,
-    T8,
-    T9,
-    T10,
-    T11,
-    T12,
-    T13,
-    T14,
-    T15,
-    T16,
-    T17,
-    T18,
-    T19,
-    T20,
-    T21,
-    T22,
-    T23,
-    T24,
-    T25,
-    T26,
-    T27,
-    T28,
-    T29,
-    T30,
-    T31,
-) {
-    type Slots = (
-        Option<T0>,
-        Option<T1>,
-        Option<T2>,
-        Option<T3>,
-        Option<T4>,
-        Option<T5>,
-        Option<T6>,
-        Option<T7>,
-        Option<T8>,
-        Option<T9>,
-        Option<T10>,
-        Option<T11>,
-        Option<T12>,
-        Option<T13>,
-        Option<T14>,
-        Option<T15>,
-        Option<T16>,
-        Option<T17>,
-        Option<T18>,
-        Option<T19>,
-        Option<T20>,
-        Option<T21>,
-        Option<T22>,
-        Option<T23>,
-        Option<T24>,
-        Option<T25>,
-        Option<T26>,
-        Option<T27>,
-        Option<T28>,
-        Option<T29>,
-        Option<T30>,
-        Option<T31>,
-    );
-    fn slots() -> Self::Slots {
-        (
-            Option::<T0>::None,
-            Option::<T1>::None,
-            Option::<T2>::None,
-            Option::<T3>::None,
-            Option::<T4>::None,
-            Option::<T5>::None,
-            Option::<T6>::None,
-            Option::<T7>::None,
-            Option::<T8>::None,
-            Option::<T9>::None,
-            Option::<T10>::None,
-            Option::<T11>::None,
-            Option::<T12>::None,
-            Option::<T13>::None,
-            Option::<T14>::None,
-            Option::<T15>::None,
-            Option::<T16>::None,
-            Option::<T17>::None,
-            Option::<T18>::None,
-            Option::<T19>::None,
-            Option::<T20>::None,
-            Option::<T21>::None,
-            Option::<T22>::None,
-            Option::<T23>::None,
-            Option::<T24>::None,
-            Option::<T25>::None,
-            Option::<T26>::None,
-            Option::<T27>::None,
-            Option::<T28>::None,
-            Option::<T29>::None,
-            Option::<T30>::None,
-            Option::<T31>::None,
-        )
-    }
-    fn fill<A: ::serde::de::MapAccess<'de>>(
-        slots: &mut Self::Slots,
-        index: usize,
-        names: &'static [&'static str],
-        map: &mut A,
-    ) -> ::std::result::Result<(), A::Error> {
-        match index {
-            0 => {
-                if slots.0.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[0]),
-                    );
-                }
-                slots.0 = Some(map.next_value()?);
-            }
-            1 => {
-                if slots.1.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[1]),
-                    );
-                }
-                slots.1 = Some(map.next_value()?);
-            }
-            2 => {
-                if slots.2.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[2]),
-                    );
-                }
-                slots.2 = Some(map.next_value()?);
-            }
-            3 => {
-                if slots.3.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[3]),
-                    );
-                }
-                slots.3 = Some(map.next_value()?);
-            }
-            4 => {
-                if slots.4.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[4]),
-                    );
-                }
-                slots.4 = Some(map.next_value()?);
-            }
-            5 => {
-                if slots.5.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[5]),
-                    );
-                }
-                slots.5 = Some(map.next_value()?);
-            }
-            6 => {
-                if slots.6.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[6]),
-                    );
-                }
-                slots.6 = Some(map.next_value()?);
-            }
-            7 => {
-                if slots.7.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[7]),
-                    );
-                }
-                slots.7 = Some(map.next_value()?);
-            }
-            8 => {
-                if slots.8.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[8]),
-                    );
-                }
-                slots.8 = Some(map.next_value()?);
-            }
-            9 => {
-                if slots.9.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[9]),
-                    );
-                }
-                slots.9 = Some(map.next_value()?);
-            }
-            10 => {
-                if slots.10.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[10]),
-                    );
-                }
-                slots.10 = Some(map.next_value()?);
-            }
-            11 => {
-                if slots.11.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[11]),
-                    );
-                }
-                slots.11 = Some(map.next_value()?);
-            }
-            12 => {
-                if slots.12.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[12]),
-                    );
-                }
-                slots.12 = Some(map.next_value()?);
-            }
-            13 => {
-                if slots.13.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[13]),
-                    );
-                }
-                slots.13 = Some(map.next_value()?);
-            }
-            14 => {
-                if slots.14.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[14]),
-                    );
-                }
-                slots.14 = Some(map.next_value()?);
-            }
-            15 => {
-                if slots.15.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[15]),
-                    );
-                }
-                slots.15 = Some(map.next_value()?);
-            }
-            16 => {
-                if slots.16.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[16]),
-                    );
-                }
-                slots.16 = Some(map.next_value()?);
-            }
-            17 => {
-                if slots.17.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[17]),
-                    );
-                }
-                slots.17 = Some(map.next_value()?);
-            }
-            18 => {
-                if slots.18.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[18]),
-                    );
-                }
-                slots.18 = Some(map.next_value()?);
-            }
-            19 => {
-                if slots.19.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[19]),
-                    );
-                }
-                slots.19 = Some(map.next_value()?);
-            }
-            20 => {
-                if slots.20.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[20]),
-                    );
-                }
-                slots.20 = Some(map.next_value()?);
-            }
-            21 => {
-                if slots.21.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[21]),
-                    );
-                }
-                slots.21 = Some(map.next_value()?);
-            }
-            22 => {
-                if slots.22.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[22]),
-                    );
-                }
-                slots.22 = Some(map.next_value()?);
-            }
-            23 => {
-                if slots.23.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[23]),
-                    );
-                }
-                slots.23 = Some(map.next_value()?);
-            }
-            24 => {
-                if slots.24.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[24]),
-                    );
-                }
-                slots.24 = Some(map.next_value()?);
-            }
-            25 => {
-                if slots.25.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[25]),
-                    );
-                }
-                slots.25 = Some(map.next_value()?);
-            }
-            26 => {
-                if slots.26.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[26]),
-                    );
-                }
-                slots.26 = Some(map.next_value()?);
-            }
-            27 => {
-                if slots.27.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[27]),
-                    );
-                }
-                slots.27 = Some(map.next_value()?);
-            }
-            28 => {
-                if slots.28.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[28]),
-                    );
-                }
-                slots.28 = Some(map.next_value()?);
-            }
-            29 => {
-                if slots.29.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[29]),
-                    );
-                }
-                slots.29 = Some(map.next_value()?);
-            }
-            30 => {
-                if slots.30.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[30]),
-                    );
-                }
-                slots.30 = Some(map.next_value()?);
-            }
-            31 => {
-                if slots.31.is_some() {
-                    return Err(
-                        <A::Error as ::serde::de::Error>::duplicate_field(names[31]),
-                    );
-                }
-                slots.31 = Some(map.next_value()?);
-            }
-            _ => {
-                map.next_value::<::serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-    fn finish<E: ::serde::de::Error>(
-        slots: Self::Slots,
-        names: &'static [&'static str],
-    ) -> ::std::result::Result<Self, E> {
-        Ok((
-            slots.0.ok_or_else(|| E::missing_field(names[0]))?,
-            slots.1.ok_or_else(|| E::missing_field(names[1]))?,
-            slots.2.ok_or_else(|| E::missing_field(names[2]))?,
-            slots.3.ok_or_else(|| E::missing_field(names[3]))?,
-            slots.4.ok_or_else(|| E::missing_field(names[4]))?,
-            slots.5.ok_or_else(|| E::missing_field(names[5]))?,
-            slots.6.ok_or_else(|| E::missing_field(names[6]))?,
-            slots.7.ok_or_else(|| E::missing_field(names[7]))?,
-            slots.8.ok_or_else(|| E::missing_field(names[8]))?,
-            slots.9.ok_or_else(|| E::missing_field(names[9]))?,
-            slots.10.ok_or_else(|| E::missing_field(names[10]))?,
-            slots.11.ok_or_else(|| E::missing_field(names[11]))?,
-            slots.12.ok_or_else(|| E::missing_field(names[12]))?,
-            slots.13.ok_or_else(|| E::missing_field(names[13]))?,
-            slots.14.ok_or_else(|| E::missing_field(names[14]))?,
-            slots.15.ok_or_else(|| E::missing_field(names[15]))?,
-            slots.16.ok_or_else(|| E::missing_field(names[16]))?,
-            slots.17.ok_or_else(|| E::missing_field(names[17]))?,
-            slots.18.ok_or_else(|| E::missing_field(names[18]))?,
-            slots.19.ok_or_else(|| E::missing_field(names[19]))?,
-            slots.20.ok_or_else(|| E::missing_field(names[20]))?,
-            slots.21.ok_or_else(|| E::missing_field(names[21]))?,
-            slots.22.ok_or_else(|| E::missing_field(names[22]))?,
-            slots.23.ok_or_else(|| E::missing_field(names[23]))?,
-            slots.24.ok_or_else(|| E::missing_field(names[24]))?,
-            slots.25.ok_or_else(|| E::missing_field(names[25]))?,
-            slots.26.ok_or_else(|| E::missing_field(names[26]))?,
-            slots.27.ok_or_else(|| E::missing_field(names[27]))?,
-            slots.28.ok_or_else(|| E::missing_field(names[28]))?,
-            slots.29.ok_or_else(|| E::missing_field(names[29]))?,
-            slots.30.ok_or_else(|| E::missing_field(names[30]))?,
-            slots.31.ok_or_else(|| E::missing_field(names[31]))?,
-        ))
-    }
-    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
-        seq: &mut A,
-        expected: &dyn ::serde::de::Expected,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let v0 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                0,
-                expected,
-            ))?;
-        let v1 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                1,
-                expected,
-            ))?;
-        let v2 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                2,
-                expected,
-            ))?;
-        let v3 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                3,
-                expected,
-            ))?;
-        let v4 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                4,
-                expected,
-            ))?;
-        let v5 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                5,
-                expected,
-            ))?;
-        let v6 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                6,
-                expected,
-            ))?;
-        let v7 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                7,
-                expected,
-            ))?;
-        let v8 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                8,
-                expected,
-            ))?;
-        let v9 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                9,
-                expected,
-            ))?;
-        let v10 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                10,
-                expected,
-            ))?;
-        let v11 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                11,
-                expected,
-            ))?;
-        let v12 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                12,
-                expected,
-            ))?;
-        let v13 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                13,
-                expected,
-            ))?;
-        let v14 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                14,
-                expected,
-            ))?;
-        let v15 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                15,
-                expected,
-            ))?;
-        let v16 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                16,
-                expected,
-            ))?;
-        let v17 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                17,
-                expected,
-            ))?;
-        let v18 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                18,
-                expected,
-            ))?;
-        let v19 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                19,
-                expected,
-            ))?;
-        let v20 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                20,
-                expected,
-            ))?;
-        let v21 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                21,
-                expected,
-            ))?;
-        let v22 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                22,
-                expected,
-            ))?;
-        let v23 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                23,
-                expected,
-            ))?;
-        let v24 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                24,
-                expected,
-            ))?;
-        let v25 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                25,
-                expected,
-            ))?;
-        let v26 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                26,
-                expected,
-            ))?;
-        let v27 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                27,
-                expected,
-            ))?;
-        let v28 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                28,
-                expected,
-            ))?;
-        let v29 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                29,
-                expected,
-            ))?;
-        let v30 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                30,
-                expected,
-            ))?;
-        let v31 = seq
-            .next_element()?
-            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(
-                31,
-                expected,
-            ))?;
-        Ok((
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            v6,
-            v7,
-            v8,
-            v9,
-            v10,
-            v11,
-            v12,
-            v13,
-            v14,
-            v15,
-            v16,
-            v17,
-            v18,
-            v19,
-            v20,
-            v21,
-            v22,
-            v23,
-            v24,
-            v25,
-            v26,
-            v27,
-            v28,
-            v29,
-            v30,
-            v31,
-        ))
-    }
-}
+field_tuple!(T0 0 v0, T1 1 v1, T2 2 v2, T3 3 v3);
+field_tuple!(T0 0 v0, T1 1 v1, T2 2 v2, T3 3 v3, T4 4 v4);
+field_tuple!(
+    T0 0 v0, T1 1 v1, T2 2 v2, T3 3 v3, T4 4 v4, T5 5 v5, T6 6 v6, T7 7 v7, T8 8 v8
+);
+field_tuple!(
+    T0 0 v0, T1 1 v1, T2 2 v2, T3 3 v3, T4 4 v4, T5 5 v5, T6 6 v6, T7 7 v7, T8 8 v8, T9 9
+    v9, T10 10 v10, T11 11 v11, T12 12 v12, T13 13 v13, T14 14 v14, T15 15 v15, T16 16
+    v16, T17 17 v17, T18 18 v18, T19 19 v19, T20 20 v20, T21 21 v21, T22 22 v22, T23 23
+    v23, T24 24 v24, T25 25 v25, T26 26 v26, T27 27 v27, T28 28 v28, T29 29 v29, T30 30
+    v30, T31 31 v31
+);
 /// The Redis set listing keys under legal hold (`SISMEMBER` it before a write): a held
 /// key is written without expiry and is never given one, as `stores/redis.json` and
 /// `policyc verify --redis-url` treat it.
@@ -2343,63 +1137,51 @@ pub mod category {
             label: super::Text(&[("zh", "日志数据"), ("en", "Log data")]),
             role: super::Role::Controller,
             fields: &[
-                super::FieldDescriptor {
-                    name: "public_ip",
-                    kind: super::FieldKind::Ip,
-                    label: super::Text(
-                        &[("zh", "公网出口 IP"), ("en", "Public egress IP")],
-                    ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "api_name",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                super::FieldDescriptor::new(
+                    "public_ip",
+                    super::FieldKind::Ip,
+                    super::Text(&[("zh", "公网出口 IP"), ("en", "Public egress IP")]),
+                ),
+                super::FieldDescriptor::new(
+                    "api_name",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "接口请求日志：请求的接口名称"),
                             ("en", "API request log: name of the requested API"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "requested_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "requested_at",
+                    super::FieldKind::Timestamp,
+                    super::Text(
                         &[
                             ("zh", "接口请求日志：请求的时间"),
                             ("en", "API request log: time of the request"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "exception_info",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "exception_info",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "接口异常信息"),
                             ("en", "API exception information"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "exception_cause",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "exception_cause",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "发生异常的原因"),
                             ("en", "Cause of the exception"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
+                ),
             ],
             uses: &[
                 super::UseDescriptor {
@@ -2547,45 +1329,33 @@ pub mod category {
             label: super::Text(&[("zh", "监控数据"), ("en", "Monitoring data")]),
             role: super::Role::Controller,
             fields: &[
-                super::FieldDescriptor {
-                    name: "app_id",
-                    kind: super::FieldKind::Integer,
-                    label: super::Text(
+                super::FieldDescriptor::new(
+                    "app_id",
+                    super::FieldKind::Integer,
+                    super::Text(
                         &[
                             ("zh", "应用维度"),
                             ("en", "Application (metrics are per application)"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "api_success_rate",
-                    kind: super::FieldKind::Decimal,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "api_success_rate",
+                    super::FieldKind::Decimal,
+                    super::Text(
                         &[("zh", "接口的成功率"), ("en", "API success rate")],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "api_average_latency_ms",
-                    kind: super::FieldKind::Decimal,
-                    label: super::Text(
-                        &[("zh", "平均延迟"), ("en", "Average latency")],
-                    ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "measured_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
-                        &[("zh", "统计时间"), ("en", "Time of measurement")],
-                    ),
-                    sensitive: false,
-                    internal: false,
-                },
+                ),
+                super::FieldDescriptor::new(
+                    "api_average_latency_ms",
+                    super::FieldKind::Decimal,
+                    super::Text(&[("zh", "平均延迟"), ("en", "Average latency")]),
+                ),
+                super::FieldDescriptor::new(
+                    "measured_at",
+                    super::FieldKind::Timestamp,
+                    super::Text(&[("zh", "统计时间"), ("en", "Time of measurement")]),
+                ),
             ],
             uses: &[
                 super::UseDescriptor {
@@ -2905,170 +1675,142 @@ pub mod category {
             label: super::Text(&[("zh", "配置数据"), ("en", "Configuration data")]),
             role: super::Role::Controller,
             fields: &[
-                super::FieldDescriptor {
-                    name: "callbacks_enabled",
-                    kind: super::FieldKind::Bool,
-                    label: super::Text(
+                super::FieldDescriptor::new(
+                    "callbacks_enabled",
+                    super::FieldKind::Bool,
+                    super::Text(
                         &[
                             ("zh", "是否启用回拨功能"),
                             ("en", "Whether callbacks are enabled"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "callback_url",
-                    kind: super::FieldKind::Url,
-                    label: super::Text(&[("zh", "回拨 URL"), ("en", "Callback URL")]),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "plan",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "callback_url",
+                    super::FieldKind::Url,
+                    super::Text(&[("zh", "回拨 URL"), ("en", "Callback URL")]),
+                ),
+                super::FieldDescriptor::new(
+                    "plan",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "您的套餐/包月信息"),
                             ("en", "Your plan / monthly package"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "admin_accounts",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "admin_accounts",
+                    super::FieldKind::String,
+                    super::Text(
                         &[("zh", "管理员账号"), ("en", "Administrator accounts")],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_name",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_name",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用名称"),
                             ("en", "Application details: application name"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "sdk_app_id",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "sdk_app_id",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：SDK 应用 ID"),
                             ("en", "Application details: SDK AppID"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_introduction",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_introduction",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：简介"),
                             ("en", "Application details: introduction"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_type",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_type",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用类型"),
                             ("en", "Application details: application type"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_key",
-                    kind: super::FieldKind::Secret,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_key",
+                    super::FieldKind::Secret,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用密钥"),
                             ("en", "Application details: application key"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_id",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_id",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用 ID"),
                             ("en", "Application details: application ID"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_description",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_description",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用描述"),
                             ("en", "Application details: application description"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_status",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_status",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用状态"),
                             ("en", "Application details: application status"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_created_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_created_at",
+                    super::FieldKind::Timestamp,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用创建时间"),
                             ("en", "Application details: creation time"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_updated_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_updated_at",
+                    super::FieldKind::Timestamp,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用更新时间"),
                             ("en", "Application details: update time"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "verify_friendship_by_message",
-                    kind: super::FieldKind::Bool,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "verify_friendship_by_message",
+                    super::FieldKind::Bool,
+                    super::Text(
                         &[
                             ("zh", "单条聊天消息是否用于验证好友关系"),
                             (
@@ -3077,25 +1819,21 @@ pub mod category {
                             ),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "check_blocklist",
-                    kind: super::FieldKind::Bool,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "check_blocklist",
+                    super::FieldKind::Bool,
+                    super::Text(
                         &[
                             ("zh", "是否检测黑名单"),
                             ("en", "Whether the blocklist is checked"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "multi_platform_login_instances",
-                    kind: super::FieldKind::Integer,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "multi_platform_login_instances",
+                    super::FieldKind::Integer,
+                    super::Text(
                         &[
                             ("zh", "多平台登录实例数"),
                             (
@@ -3104,13 +1842,11 @@ pub mod category {
                             ),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "push_cert_package_name",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "push_cert_package_name",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "离线推送证书配置：应用程序包名称"),
                             (
@@ -3119,46 +1855,36 @@ pub mod category {
                             ),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "push_cert_app_id",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "push_cert_app_id",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "离线推送证书配置：AppID"),
                             ("en", "Offline push certificate configuration: AppID"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "push_cert_app_secret",
-                    kind: super::FieldKind::Secret,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "push_cert_app_secret",
+                    super::FieldKind::Secret,
+                    super::Text(
                         &[
                             ("zh", "离线推送证书配置：AppSecret"),
                             ("en", "Offline push certificate configuration: AppSecret"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "tag_config",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
-                        &[("zh", "标签配置"), ("en", "Tag configuration")],
-                    ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "av_group_new_member_history",
-                    kind: super::FieldKind::Bool,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "tag_config",
+                    super::FieldKind::String,
+                    super::Text(&[("zh", "标签配置"), ("en", "Tag configuration")]),
+                ),
+                super::FieldDescriptor::new(
+                    "av_group_new_member_history",
+                    super::FieldKind::Bool,
+                    super::Text(
                         &[
                             (
                                 "zh",
@@ -3170,37 +1896,31 @@ pub mod category {
                             ),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "message_recall_settings",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "message_recall_settings",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "消息撤回设置"),
                             ("en", "Message recall settings"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "message_history_retention",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "message_history_retention",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "历史消息存储周期设置"),
                             ("en", "Message history retention period"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "recent_contacts_to_pull",
-                    kind: super::FieldKind::Integer,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "recent_contacts_to_pull",
+                    super::FieldKind::Integer,
+                    super::Text(
                         &[
                             (
                                 "zh",
@@ -3209,84 +1929,70 @@ pub mod category {
                             ("en", "How many recent contacts to pull (100 to 500)"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "default_friend_verification",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "default_friend_verification",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "添加好友的默认验证"),
                             ("en", "Default verification for adding friends"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "custom_friend_fields",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "custom_friend_fields",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "自定义好友字段"),
                             ("en", "Custom friend fields"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "custom_user_fields",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "custom_user_fields",
+                    super::FieldKind::String,
+                    super::Text(
                         &[("zh", "自定义用户字段"), ("en", "Custom user fields")],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "custom_group_member_fields",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "custom_group_member_fields",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "自定义组成员字段"),
                             ("en", "Custom group member fields"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "custom_group_fields",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "custom_group_fields",
+                    super::FieldKind::String,
+                    super::Text(
                         &[("zh", "自定义组字段"), ("en", "Custom group fields")],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "terminated_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
-                        &[
-                            ("zh", "终止使用时间"),
-                            ("en", "Time the Feature was stopped"),
-                        ],
-                    ),
-                    sensitive: false,
-                    internal: true,
-                },
-                super::FieldDescriptor {
-                    name: "purge_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
-                        &[("zh", "删除时间"), ("en", "Time of deletion")],
-                    ),
-                    sensitive: false,
-                    internal: true,
-                },
+                ),
+                super::FieldDescriptor::new(
+                        "terminated_at",
+                        super::FieldKind::Timestamp,
+                        super::Text(
+                            &[
+                                ("zh", "终止使用时间"),
+                                ("en", "Time the Feature was stopped"),
+                            ],
+                        ),
+                    )
+                    .internal(),
+                super::FieldDescriptor::new(
+                        "purge_at",
+                        super::FieldKind::Timestamp,
+                        super::Text(
+                            &[("zh", "删除时间"), ("en", "Time of deletion")],
+                        ),
+                    )
+                    .internal(),
             ],
             uses: &[
                 super::UseDescriptor {

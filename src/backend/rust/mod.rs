@@ -634,10 +634,10 @@ impl Gen<'_> {
                 FieldType::Enum(vs) => quote!(Enum(&[#(#vs),*])),
             };
             let label = self.text(&f.label, &r);
-            let (sensitive, internal) = (f.sensitive, f.internal);
-            quote!(#r FieldDescriptor {
-                name: #fname, kind: #r FieldKind::#kind, label: #label, sensitive: #sensitive, internal: #internal
-            })
+            // The constructor and flag methods keep the 10,000-category descriptor table short.
+            let sensitive = f.sensitive.then(|| quote!(.sensitive()));
+            let internal = f.internal.then(|| quote!(.internal()));
+            quote!(#r FieldDescriptor::new(#fname, #r FieldKind::#kind, #label) #sensitive #internal)
         });
         // One `Permits` impl per purpose; the checker rejects a purpose stated twice, and the
         // first statement wins should one slip through.

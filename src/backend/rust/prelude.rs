@@ -2,9 +2,8 @@
 //! the secret wrapper, proof tokens, descriptor types and the traits the policy is enforced by.
 //! Emitted verbatim so the generated file needs nothing but `serde`.
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use syn::Index;
 
 /// Items that do not depend on the policy, and the serde support for structs of the field
 /// counts in `arities`.
@@ -24,91 +23,121 @@ pub fn tokens(arities: &std::collections::BTreeSet<usize>) -> TokenStream {
 /// to [`serialize_fields`]/[`deserialize_fields`], which behave as the derive does: a map or a
 /// sequence, unknown keys ignored, missing and repeated keys rejected.
 fn serde_support(arities: &std::collections::BTreeSet<usize>) -> TokenStream {
+    // Tuples of one field or more through `field_tuple!`, written once; none, written out
+    // since the macro's code would leave its parameters unused.
     let impls = arities.iter().map(|&n| {
-        let ts: Vec<Ident> = (0..n).map(|i| format_ident!("T{i}")).collect();
-        let idx: Vec<Index> = (0..n).map(Index::from).collect();
-        let pos: Vec<Literal> = (0..n).map(Literal::usize_unsuffixed).collect();
-        let vs: Vec<Ident> = (0..n).map(|i| format_ident!("v{i}")).collect();
-        // A struct without fields leaves the parameters unused.
-        let unused = |t: TokenStream| if n == 0 { quote!(let _ = #t;) } else { TokenStream::new() };
-        let ignore = quote! {
-            map.next_value::<::serde::de::IgnoredAny>()?;
-        };
-        let fill_body = if n == 0 {
-            ignore
-        } else {
-            quote! {
-                match index {
-                    #(#pos => {
-                        if slots.#idx.is_some() {
-                            return Err(<A::Error as ::serde::de::Error>::duplicate_field(names[#pos]));
-                        }
-                        slots.#idx = Some(map.next_value()?);
-                    })*
-                    _ => {
-                        #ignore
-                    }
-                }
-            }
-        };
-        let (u_ser, u_fill, u_finish, u_seq) = (
-            unused(quote!((st, names))),
-            unused(quote!((&slots, index, names))),
-            unused(quote!((&slots, names))),
-            unused(quote!((&seq, expected))),
-        );
+        if n > 0 {
+            let fields = (0..n).map(|i| {
+                let (t, v, i) = (format_ident!("T{i}"), format_ident!("v{i}"), Literal::usize_unsuffixed(i));
+                quote!(#t #i #v)
+            });
+            return quote!(field_tuple!(#(#fields),*););
+        }
         quote! {
-            impl<#(#ts: ::serde::Serialize,)*> FieldRefs for (#(&#ts,)*) {
+            impl FieldRefs for () {
                 fn serialize_into<S: ::serde::ser::SerializeStruct>(
                     self,
-                    st: &mut S,
-                    names: &'static [&'static str],
+                    _st: &mut S,
+                    _names: &'static [&'static str],
                 ) -> ::std::result::Result<(), S::Error> {
-                    #(st.serialize_field(names[#pos], self.#idx)?;)*
-                    #u_ser
                     Ok(())
                 }
             }
 
-            impl<'de, #(#ts: ::serde::Deserialize<'de>,)*> Fields<'de> for (#(#ts,)*) {
-                type Slots = (#(Option<#ts>,)*);
+            impl<'de> Fields<'de> for () {
+                type Slots = ();
 
-                fn slots() -> Self::Slots {
-                    (#(Option::<#ts>::None,)*)
-                }
+                fn slots() -> Self::Slots {}
 
                 fn fill<A: ::serde::de::MapAccess<'de>>(
-                    slots: &mut Self::Slots,
-                    index: usize,
-                    names: &'static [&'static str],
+                    _slots: &mut Self::Slots,
+                    _index: usize,
+                    _names: &'static [&'static str],
                     map: &mut A,
                 ) -> ::std::result::Result<(), A::Error> {
-                    #u_fill
-                    #fill_body
+                    map.next_value::<::serde::de::IgnoredAny>()?;
                     Ok(())
                 }
 
                 fn finish<E: ::serde::de::Error>(
-                    slots: Self::Slots,
-                    names: &'static [&'static str],
+                    _slots: Self::Slots,
+                    _names: &'static [&'static str],
                 ) -> ::std::result::Result<Self, E> {
-                    #u_finish
-                    Ok((#(slots.#idx.ok_or_else(|| E::missing_field(names[#pos]))?,)*))
+                    Ok(())
                 }
 
                 fn from_seq<A: ::serde::de::SeqAccess<'de>>(
-                    seq: &mut A,
-                    expected: &dyn ::serde::de::Expected,
+                    _seq: &mut A,
+                    _expected: &dyn ::serde::de::Expected,
                 ) -> ::std::result::Result<Self, A::Error> {
-                    #u_seq
-                    #(let #vs = seq
-                        .next_element()?
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length(#pos, expected))?;)*
-                    Ok((#(#vs,)*))
+                    Ok(())
                 }
             }
         }
     });
+    let field_tuple = quote! {
+        /// [`FieldRefs`] and [`Fields`] for the tuples of the types `T…`, fields `i…` and
+        /// variables `v…` given, one triple per field.
+        macro_rules! field_tuple {
+            ($($t:ident $i:tt $v:ident),+) => {
+                impl<$($t: ::serde::Serialize),+> FieldRefs for ($(&$t,)+) {
+                    fn serialize_into<S: ::serde::ser::SerializeStruct>(
+                        self,
+                        st: &mut S,
+                        names: &'static [&'static str],
+                    ) -> ::std::result::Result<(), S::Error> {
+                        $(st.serialize_field(names[$i], self.$i)?;)+
+                        Ok(())
+                    }
+                }
+
+                impl<'de, $($t: ::serde::Deserialize<'de>),+> Fields<'de> for ($($t,)+) {
+                    type Slots = ($(Option<$t>,)+);
+
+                    fn slots() -> Self::Slots {
+                        ($(Option::<$t>::None,)+)
+                    }
+
+                    fn fill<A: ::serde::de::MapAccess<'de>>(
+                        slots: &mut Self::Slots,
+                        index: usize,
+                        names: &'static [&'static str],
+                        map: &mut A,
+                    ) -> ::std::result::Result<(), A::Error> {
+                        match index {
+                            $($i => {
+                                if slots.$i.is_some() {
+                                    return Err(<A::Error as ::serde::de::Error>::duplicate_field(names[$i]));
+                                }
+                                slots.$i = Some(map.next_value()?);
+                            })+
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                            }
+                        }
+                        Ok(())
+                    }
+
+                    fn finish<E: ::serde::de::Error>(
+                        slots: Self::Slots,
+                        names: &'static [&'static str],
+                    ) -> ::std::result::Result<Self, E> {
+                        Ok(($(slots.$i.ok_or_else(|| E::missing_field(names[$i]))?,)+))
+                    }
+
+                    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+                        seq: &mut A,
+                        expected: &dyn ::serde::de::Expected,
+                    ) -> ::std::result::Result<Self, A::Error> {
+                        $(let $v = seq
+                            .next_element()?
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length($i, expected))?;)+
+                        Ok(($($v,)+))
+                    }
+                }
+            };
+        }
+    };
     quote! {
         /// The fields of a generated struct as a tuple of references, in declaration order.
         #[doc(hidden)]
@@ -227,6 +256,7 @@ fn serde_support(arities: &std::collections::BTreeSet<usize>) -> TokenStream {
             }
         }
 
+        #field_tuple
         #(#impls)*
     }
 }
@@ -613,6 +643,23 @@ fn descriptors() -> TokenStream {
             pub sensitive: bool,
             /// Technical field not listed in documents.
             pub internal: bool,
+        }
+
+        impl FieldDescriptor {
+            /// A field that is neither sensitive nor internal.
+            pub const fn new(name: &'static str, kind: FieldKind, label: Text) -> Self {
+                FieldDescriptor { name, kind, label, sensitive: false, internal: false }
+            }
+
+            /// This field, marked sensitive.
+            pub const fn sensitive(self) -> Self {
+                FieldDescriptor { sensitive: true, ..self }
+            }
+
+            /// This field, marked internal.
+            pub const fn internal(self) -> Self {
+                FieldDescriptor { internal: true, ..self }
+            }
         }
 
         /// Field types.
