@@ -1,6 +1,7 @@
 //! The fixed part of every generated file: time arithmetic (a copy of [`crate::semantics`]),
-//! the secret wrapper, proof tokens, descriptor types and the traits the policy is enforced by.
-//! Emitted verbatim so the generated file needs nothing but `serde`.
+//! the secret wrapper, proof tokens, descriptor types, the traits the policy is enforced by,
+//! generic serde code for the generated structs and, for policies using Redis, its command
+//! builders. Emitted verbatim so the generated file needs nothing but `serde`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -20,60 +21,17 @@ pub fn tokens(arities: &std::collections::BTreeSet<usize>) -> TokenStream {
 /// `#[derive(Deserialize)]` expands to a visitor, a field enum and its visitor per struct; for
 /// thousands of categories that expansion and its type and borrow checking was most of
 /// rustc's time. Here each struct only lists its field names and hands a tuple of its fields
-/// to [`serialize_fields`]/[`deserialize_fields`], which behave as the derive does: a map or a
+/// to `serialize_fields`/`deserialize_fields`, which behave as the derive does: a map or a
 /// sequence, unknown keys ignored, missing and repeated keys rejected.
 fn serde_support(arities: &std::collections::BTreeSet<usize>) -> TokenStream {
-    // Tuples of one field or more through `field_tuple!`, written once; none, written out
-    // since the macro's code would leave its parameters unused.
-    let impls = arities.iter().map(|&n| {
-        if n > 0 {
-            let fields = (0..n).map(|i| {
-                let (t, v, i) = (format_ident!("T{i}"), format_ident!("v{i}"), Literal::usize_unsuffixed(i));
-                quote!(#t #i #v)
-            });
-            return quote!(field_tuple!(#(#fields),*););
-        }
-        quote! {
-            impl FieldRefs for () {
-                fn serialize_into<S: ::serde::ser::SerializeStruct>(
-                    self,
-                    _st: &mut S,
-                    _names: &'static [&'static str],
-                ) -> ::std::result::Result<(), S::Error> {
-                    Ok(())
-                }
-            }
-
-            impl<'de> Fields<'de> for () {
-                type Slots = ();
-
-                fn slots() -> Self::Slots {}
-
-                fn fill<A: ::serde::de::MapAccess<'de>>(
-                    _slots: &mut Self::Slots,
-                    _index: usize,
-                    _names: &'static [&'static str],
-                    map: &mut A,
-                ) -> ::std::result::Result<(), A::Error> {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                    Ok(())
-                }
-
-                fn finish<E: ::serde::de::Error>(
-                    _slots: Self::Slots,
-                    _names: &'static [&'static str],
-                ) -> ::std::result::Result<Self, E> {
-                    Ok(())
-                }
-
-                fn from_seq<A: ::serde::de::SeqAccess<'de>>(
-                    _seq: &mut A,
-                    _expected: &dyn ::serde::de::Expected,
-                ) -> ::std::result::Result<Self, A::Error> {
-                    Ok(())
-                }
-            }
-        }
+    // The checker gives every category a field and every partial share a listed one, so
+    // there is no empty struct to cover.
+    let impls = arities.iter().filter(|&&n| n > 0).map(|&n| {
+        let fields = (0..n).map(|i| {
+            let (t, v, i) = (format_ident!("T{i}"), format_ident!("v{i}"), Literal::usize_unsuffixed(i));
+            quote!(#t #i #v)
+        });
+        quote!(field_tuple!(#(#fields),*);)
     });
     let field_tuple = quote! {
         /// [`FieldRefs`] and [`Fields`] for the tuples of the types `T…`, fields `i…` and
