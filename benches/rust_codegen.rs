@@ -2,6 +2,8 @@
 //!
 //!     cargo bench --bench rust_codegen
 //!     POLICYC_BENCH_RUSTC=1 cargo bench --bench rust_codegen   # also `cargo check` the output
+//!     POLICYC_BENCH_CATEGORIES=1000 cargo bench --bench rust_codegen   # another size
+//!     POLICYC_BENCH_OUT=/tmp/synthetic.rs cargo bench --bench rust_codegen   # keep the output
 //!
 //! Prints the time to generate (tokens, formatting) and the output size; with
 //! `POLICYC_BENCH_RUSTC=1`, also how long `cargo check` takes on the generated file.
@@ -30,6 +32,10 @@ fn main() {
     let tokens = policyc::backend::rust::tokens(&policy);
     let token_time = t.elapsed();
     drop(tokens);
+
+    if let Some(path) = std::env::var_os("POLICYC_BENCH_OUT") {
+        std::fs::write(&path, &out).expect("write POLICYC_BENCH_OUT");
+    }
 
     let mut table = comfy_table::Table::new();
     table.set_header(["measure", "value"]);

@@ -114,6 +114,26 @@ fn secrets_do_not_print() {
 }
 
 #[test]
+fn records_read_back_as_the_serde_derives_would() {
+    let log = r#"{"public_ip":"192.0.2.1","api_name":"sendmsg","requested_at":1704067200,
+                  "exception_info":"","exception_cause":"","trace_id":"ignored"}"#;
+    let rec: LogData = serde_json::from_str(log).expect("unknown keys are ignored");
+    assert_eq!(rec.requested_at, at("2024-01-01"));
+    assert_eq!(serde_json::from_str::<LogData>(&serde_json::to_string(&rec).unwrap()).unwrap(), rec);
+    // A sequence in field order is a record too.
+    let seq: LogData = serde_json::from_str(r#"["192.0.2.1","sendmsg",1704067200,"",""]"#).unwrap();
+    assert_eq!(seq, rec);
+
+    let missing = serde_json::from_str::<LogData>(r#"{"public_ip":"192.0.2.1","api_name":"x"}"#).unwrap_err();
+    assert!(missing.to_string().contains("missing field `requested_at`"), "{missing}");
+    let twice = r#"{"api_name":"a","api_name":"b"}"#;
+    let twice = serde_json::from_str::<LogData>(twice).unwrap_err();
+    assert!(twice.to_string().contains("duplicate field `api_name`"), "{twice}");
+    let short = serde_json::from_str::<LogData>(r#"["192.0.2.1"]"#).unwrap_err();
+    assert!(short.to_string().contains("invalid length 1, expected struct LogData"), "{short}");
+}
+
+#[test]
 fn legal_basis_and_descriptor() {
     let basis = <LogData as Permits<PerformanceAnalysis>>::BASIS.unwrap();
     assert_eq!(basis.name, "contract_with_you");

@@ -375,6 +375,32 @@ pub struct FieldDescriptor {
     /// Technical field not listed in documents.
     pub internal: bool,
 }
+impl FieldDescriptor {
+    /// A field that is neither sensitive nor internal.
+    pub const fn new(name: &'static str, kind: FieldKind, label: Text) -> Self {
+        FieldDescriptor {
+            name,
+            kind,
+            label,
+            sensitive: false,
+            internal: false,
+        }
+    }
+    /// This field, marked sensitive.
+    pub const fn sensitive(self) -> Self {
+        FieldDescriptor {
+            sensitive: true,
+            ..self
+        }
+    }
+    /// This field, marked internal.
+    pub const fn internal(self) -> Self {
+        FieldDescriptor {
+            internal: true,
+            ..self
+        }
+    }
+}
 /// Field types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -458,6 +484,49 @@ pub enum Anchor {
     /// The earliest of these lifecycle events that has happened.
     Events(&'static [&'static str]),
 }
+impl Retention {
+    /// The instant after which a record collected at `collected_at`, with these
+    /// lifecycle events, must be gone; `None` while it may be kept. The earliest end of
+    /// the clocks that run; an event clock runs from the earliest of its events.
+    pub fn expires_at(
+        &self,
+        collected_at: Timestamp,
+        events: &Events,
+    ) -> Option<Timestamp> {
+        match self {
+            Retention::NotStored => Some(collected_at),
+            Retention::Indefinite => None,
+            Retention::Expires { clocks } => {
+                clocks
+                    .iter()
+                    .filter_map(|c| {
+                        let start = match c.anchor {
+                            Anchor::Collection => Some(collected_at),
+                            Anchor::Events(names) => {
+                                names.iter().filter_map(|e| events.get(e)).min()
+                            }
+                        }?;
+                        Some(start.plus(c.duration))
+                    })
+                    .min()
+            }
+        }
+    }
+}
+/// `Serialize` and `Deserialize` for a generated struct with these fields, under the
+/// names in its `FIELD_NAMES`; the first tokens are the path to this module.
+macro_rules! serde_fields {
+    ([$($r:ident)*] $ty:ident { $($field:ident),* }) => {
+        impl ::serde::Serialize for $ty { fn serialize < S : ::serde::Serializer > (&
+        self, serializer : S,) -> ::std::result::Result < S::Ok, S::Error > { $($r ::)*
+        serialize_fields(serializer, stringify!($ty), Self::FIELD_NAMES, ($(& self.
+        $field,)*)) } } impl < 'de > ::serde::Deserialize < 'de > for $ty { fn
+        deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D,) ->
+        ::std::result::Result < Self, D::Error > { let ($($field,)*) = $($r ::)*
+        deserialize_fields(deserializer, stringify!($ty), Self::FIELD_NAMES) ?; Ok($ty {
+        $($field),* }) } }
+    };
+}
 /// A data category of the policy.
 pub trait Category {
     /// Its description.
@@ -520,6 +589,213 @@ impl<R: Recipient> Consent<R> {
         self.at
     }
 }
+/// The fields of a generated struct as a tuple of references, in declaration order.
+#[doc(hidden)]
+pub trait FieldRefs {
+    /// Serialises each field under its name.
+    fn serialize_into<S: ::serde::ser::SerializeStruct>(
+        self,
+        st: &mut S,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<(), S::Error>;
+}
+/// The fields of a generated struct as a tuple of values, in declaration order.
+#[doc(hidden)]
+pub trait Fields<'de>: Sized {
+    /// One `Option` per field, filled as keys arrive.
+    type Slots;
+    /// All slots empty.
+    fn slots() -> Self::Slots;
+    /// Reads the value of field `index` (unknown keys: any other index) into its slot.
+    fn fill<A: ::serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        names: &'static [&'static str],
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error>;
+    /// The values, or the first missing field.
+    fn finish<E: ::serde::de::Error>(
+        slots: Self::Slots,
+        names: &'static [&'static str],
+    ) -> ::std::result::Result<Self, E>;
+    /// The values from a sequence, in order.
+    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+        seq: &mut A,
+        expected: &dyn ::serde::de::Expected,
+    ) -> ::std::result::Result<Self, A::Error>;
+}
+/// Serialises a generated struct `name` whose fields, named `names`, are `values`.
+#[doc(hidden)]
+pub fn serialize_fields<S: ::serde::Serializer, V: FieldRefs>(
+    serializer: S,
+    name: &'static str,
+    names: &'static [&'static str],
+    values: V,
+) -> ::std::result::Result<S::Ok, S::Error> {
+    let mut st = ::serde::Serializer::serialize_struct(serializer, name, names.len())?;
+    values.serialize_into(&mut st, names)?;
+    ::serde::ser::SerializeStruct::end(st)
+}
+/// Deserialises the fields, named `names`, of a generated struct `name`.
+#[doc(hidden)]
+pub fn deserialize_fields<'de, D: ::serde::Deserializer<'de>, T: Fields<'de>>(
+    deserializer: D,
+    name: &'static str,
+    names: &'static [&'static str],
+) -> ::std::result::Result<T, D::Error> {
+    deserializer
+        .deserialize_struct(
+            name,
+            names,
+            StructVisitor {
+                name,
+                names,
+                fields: ::std::marker::PhantomData,
+            },
+        )
+}
+struct StructVisitor<T> {
+    name: &'static str,
+    names: &'static [&'static str],
+    fields: ::std::marker::PhantomData<T>,
+}
+impl<'de, T: Fields<'de>> ::serde::de::Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "struct {}", self.name)
+    }
+    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> ::std::result::Result<T, A::Error> {
+        T::from_seq(&mut seq, &self)
+    }
+    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<T, A::Error> {
+        let mut slots = T::slots();
+        while let Some(index) = map.next_key_seed(FieldKey(self.names))? {
+            T::fill(&mut slots, index, self.names, &mut map)?;
+        }
+        T::finish(slots, self.names)
+    }
+}
+/// A key of a struct: the index of its field, or `usize::MAX` for an unknown key.
+struct FieldKey(&'static [&'static str]);
+impl<'de> ::serde::de::DeserializeSeed<'de> for FieldKey {
+    type Value = usize;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> ::std::result::Result<usize, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+impl ::serde::de::Visitor<'_> for FieldKey {
+    type Value = usize;
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("field identifier")
+    }
+    fn visit_u64<E: ::serde::de::Error>(
+        self,
+        v: u64,
+    ) -> ::std::result::Result<usize, E> {
+        Ok(usize::try_from(v).unwrap_or(usize::MAX))
+    }
+    fn visit_str<E: ::serde::de::Error>(
+        self,
+        v: &str,
+    ) -> ::std::result::Result<usize, E> {
+        Ok(self.0.iter().position(|n| *n == v).unwrap_or(usize::MAX))
+    }
+    fn visit_bytes<E: ::serde::de::Error>(
+        self,
+        v: &[u8],
+    ) -> ::std::result::Result<usize, E> {
+        Ok(self.0.iter().position(|n| n.as_bytes() == v).unwrap_or(usize::MAX))
+    }
+}
+/// [`FieldRefs`] and [`Fields`] for the tuples of the types `T…`, fields `i…` and
+/// variables `v…` given, one triple per field.
+macro_rules! field_tuple {
+    ($($t:ident $i:tt $v:ident),+) => {
+        impl < $($t : ::serde::Serialize),+ > FieldRefs for ($(& $t,)+) { fn
+        serialize_into < S : ::serde::ser::SerializeStruct > (self, st : & mut S, names :
+        & 'static [& 'static str],) -> ::std::result::Result < (), S::Error > { $(st
+        .serialize_field(names[$i], self. $i) ?;)+ Ok(()) } } impl < 'de, $($t :
+        ::serde::Deserialize < 'de >),+ > Fields < 'de > for ($($t,)+) { type Slots =
+        ($(Option < $t >,)+); fn slots() -> Self::Slots { ($(Option:: < $t > ::None,)+) }
+        fn fill < A : ::serde::de::MapAccess < 'de >> (slots : & mut Self::Slots, index :
+        usize, names : & 'static [& 'static str], map : & mut A,) ->
+        ::std::result::Result < (), A::Error > { match index { $($i => { if slots. $i
+        .is_some() { return Err(< A::Error as ::serde::de::Error >
+        ::duplicate_field(names[$i])); } slots. $i = Some(map.next_value() ?); })+ _ => {
+        map.next_value:: < ::serde::de::IgnoredAny > () ?; } } Ok(()) } fn finish < E :
+        ::serde::de::Error > (slots : Self::Slots, names : & 'static [& 'static str],) ->
+        ::std::result::Result < Self, E > { Ok(($(slots. $i .ok_or_else(||
+        E::missing_field(names[$i])) ?,)+)) } fn from_seq < A : ::serde::de::SeqAccess <
+        'de >> (seq : & mut A, expected : & dyn ::serde::de::Expected,) ->
+        ::std::result::Result < Self, A::Error > { $(let $v = seq.next_element() ?
+        .ok_or_else(|| < A::Error as ::serde::de::Error > ::invalid_length($i, expected))
+        ?;)+ Ok(($($v,)+)) } }
+    };
+}
+field_tuple!(T0 0 v0, T1 1 v1, T2 2 v2, T3 3 v3);
+field_tuple!(T0 0 v0, T1 1 v1, T2 2 v2, T3 3 v3, T4 4 v4);
+field_tuple!(
+    T0 0 v0, T1 1 v1, T2 2 v2, T3 3 v3, T4 4 v4, T5 5 v5, T6 6 v6, T7 7 v7, T8 8 v8
+);
+field_tuple!(
+    T0 0 v0, T1 1 v1, T2 2 v2, T3 3 v3, T4 4 v4, T5 5 v5, T6 6 v6, T7 7 v7, T8 8 v8, T9 9
+    v9, T10 10 v10, T11 11 v11, T12 12 v12, T13 13 v13, T14 14 v14, T15 15 v15, T16 16
+    v16, T17 17 v17, T18 18 v18, T19 19 v19, T20 20 v20, T21 21 v21, T22 22 v22, T23 23
+    v23, T24 24 v24, T25 25 v25, T26 26 v26, T27 27 v27, T28 28 v28, T29 29 v29, T30 30
+    v30, T31 31 v31
+);
+/// The Redis set listing keys under legal hold (`SISMEMBER` it before a write): a held
+/// key is written without expiry and is never given one, as `stores/redis.json` and
+/// `policyc verify --redis-url` treat it.
+pub const REDIS_LEGAL_HOLD_SET: &str = "policyc:legal_hold";
+/// `SET key value [PXAT ms]`: writes `value` to expire at `expires_at` (milliseconds of
+/// that whole second). Without `PXAT`, so the key never expires, when `expires_at` is
+/// `None` (no clock runs yet, or the rule keeps data indefinitely) or when `held` (the
+/// key is in [`REDIS_LEGAL_HOLD_SET`]). An instant already past makes Redis delete the
+/// key at once, which is what the policy asks of a record whose time is up.
+pub fn redis_set_args(
+    key: impl AsRef<[u8]>,
+    value: impl AsRef<[u8]>,
+    expires_at: Option<Timestamp>,
+    held: bool,
+) -> Vec<Vec<u8>> {
+    let mut args = vec![b"SET".to_vec(), key.as_ref().to_vec(), value.as_ref().to_vec()];
+    if let (Some(at), false) = (expires_at, held) {
+        args.push(b"PXAT".to_vec());
+        args.push(redis_millis(at));
+    }
+    args
+}
+/// `PEXPIREAT key ms LT` for an existing key, when a lifecycle event starts a clock:
+/// `LT` keeps an earlier expiry the key already has and sets one on a key without any
+/// (Redis 7.0 or later). `None` when there is nothing to set: no expiry, or `held`.
+pub fn redis_pexpireat_args(
+    key: impl AsRef<[u8]>,
+    expires_at: Option<Timestamp>,
+    held: bool,
+) -> Option<Vec<Vec<u8>>> {
+    let at = expires_at.filter(|_| !held)?;
+    Some(
+        vec![
+            b"PEXPIREAT".to_vec(), key.as_ref().to_vec(), redis_millis(at), b"LT"
+            .to_vec()
+        ],
+    )
+}
+/// Milliseconds since the epoch, at least 1: Redis rejects a non-positive expiry time,
+/// and 1 ms is as much in the past as any earlier instant.
+fn redis_millis(at: Timestamp) -> Vec<u8> {
+    at.unix().saturating_mul(1_000).max(1).to_string().into_bytes()
+}
 /// The lifecycle events of one record that have happened, with their instants: the
 /// input of the `expires_at` functions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -530,6 +806,15 @@ pub struct Events {
     ///
     /// When it happened (event `termination`), if it has.
     pub termination: ::std::option::Option<Timestamp>,
+}
+impl Events {
+    /// The instant of event `name`, if it has happened (`None` for another name).
+    pub fn get(&self, name: &str) -> ::std::option::Option<Timestamp> {
+        match name {
+            "termination" => self.termination,
+            _ => ::std::option::Option::None,
+        }
+    }
 }
 /// Purposes of processing, as types: pass one to a category's `use_for`.
 pub mod purpose {
@@ -636,7 +921,7 @@ pub mod shared {
     /// Data of category `configuration_data` shared with recipients.
     pub mod configuration_data {
         /// What recipient `trtc` receives of category `configuration_data`.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct Trtc {
             /// 应用详情：应用名称
             ///
@@ -693,6 +978,24 @@ pub mod shared {
             /// Field `app_updated_at`.
             pub app_updated_at: super::super::Timestamp,
         }
+        impl Trtc {
+            /// The serialised names of the fields, in order.
+            pub const FIELD_NAMES: &'static [&'static str] = &[
+                "app_name",
+                "sdk_app_id",
+                "app_introduction",
+                "app_type",
+                "app_id",
+                "app_description",
+                "app_status",
+                "app_created_at",
+                "app_updated_at",
+            ];
+        }
+        serde_fields!(
+            [super super] Trtc { app_name, sdk_app_id, app_introduction, app_type,
+            app_id, app_description, app_status, app_created_at, app_updated_at }
+        );
     }
 }
 /// Data categories, one struct each.
@@ -702,7 +1005,7 @@ pub mod category {
     /// en: Log data
     ///
     /// Category `log_data`. Kept until the earliest of: 7 days after collection.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct LogData {
         /// 公网出口 IP
         ///
@@ -735,7 +1038,19 @@ pub mod category {
         /// Field `exception_cause`.
         pub exception_cause: ::std::string::String,
     }
+    serde_fields!(
+        [super] LogData { public_ip, api_name, requested_at, exception_info,
+        exception_cause }
+    );
     impl LogData {
+        /// The serialised names of the fields, in order.
+        pub const FIELD_NAMES: &'static [&'static str] = &[
+            "public_ip",
+            "api_name",
+            "requested_at",
+            "exception_info",
+            "exception_cause",
+        ];
         /// The retention rule. Kept until the earliest of: 7 days after collection.
         pub const RETENTION: super::Retention = super::Retention::Expires {
             clocks: &[
@@ -749,19 +1064,52 @@ pub mod category {
                 },
             ],
         };
+        /// The TTL in seconds of a key written at collection time (`SET … EX`), as
+        /// `stores/redis.json` gives it; `None` when no fixed TTL expresses the rule (an event
+        /// clock, or no end). [`Self::redis_set_args`] sets the exact end instead.
+        pub const REDIS_TTL_SECONDS: ::std::option::Option<u64> = ::std::option::Option::Some(
+            604800,
+        );
+        /// The Redis key patterns records of this category are stored under.
+        pub const REDIS_KEYS: &'static [&'static str] = &["im:log:*"];
+        /// `SET key value PXAT <end>` for a record collected at `collected_at` with these
+        /// lifecycle events, `<end>` being [`Self::expires_at`]; no `PXAT` while no clock
+        /// runs or when the key is `held` (see [`super::redis_set_args`]).
+        pub fn redis_set_args(
+            key: impl AsRef<[u8]>,
+            value: impl AsRef<[u8]>,
+            collected_at: super::Timestamp,
+            events: &super::Events,
+            held: bool,
+        ) -> ::std::vec::Vec<::std::vec::Vec<u8>> {
+            super::redis_set_args(
+                key,
+                value,
+                Self::expires_at(collected_at, events),
+                held,
+            )
+        }
+        /// `PEXPIREAT key <end> LT` for a stored record once an event has happened, `<end>`
+        /// being [`Self::expires_at`]; `None` while no clock runs or when `held`.
+        pub fn redis_pexpireat_args(
+            key: impl AsRef<[u8]>,
+            collected_at: super::Timestamp,
+            events: &super::Events,
+            held: bool,
+        ) -> ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>> {
+            super::redis_pexpireat_args(
+                key,
+                Self::expires_at(collected_at, events),
+                held,
+            )
+        }
         /// The instant after which a record collected at `collected_at`, with these
         /// lifecycle events, must be gone; `None` while it may be kept.
         pub fn expires_at(
             collected_at: super::Timestamp,
-            _events: &super::Events,
+            events: &super::Events,
         ) -> ::std::option::Option<super::Timestamp> {
-            ::std::option::Option::Some(
-                collected_at
-                    .plus(super::Duration {
-                        amount: 7,
-                        unit: super::Unit::Days,
-                    }),
-            )
+            Self::RETENTION.expires_at(collected_at, events)
         }
         /// This record, for use for purpose `P`: compiles only if the policy declares that use.
         pub fn use_for<P: super::Purpose>(&self, _purpose: P) -> &Self
@@ -789,63 +1137,51 @@ pub mod category {
             label: super::Text(&[("zh", "日志数据"), ("en", "Log data")]),
             role: super::Role::Controller,
             fields: &[
-                super::FieldDescriptor {
-                    name: "public_ip",
-                    kind: super::FieldKind::Ip,
-                    label: super::Text(
-                        &[("zh", "公网出口 IP"), ("en", "Public egress IP")],
-                    ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "api_name",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                super::FieldDescriptor::new(
+                    "public_ip",
+                    super::FieldKind::Ip,
+                    super::Text(&[("zh", "公网出口 IP"), ("en", "Public egress IP")]),
+                ),
+                super::FieldDescriptor::new(
+                    "api_name",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "接口请求日志：请求的接口名称"),
                             ("en", "API request log: name of the requested API"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "requested_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "requested_at",
+                    super::FieldKind::Timestamp,
+                    super::Text(
                         &[
                             ("zh", "接口请求日志：请求的时间"),
                             ("en", "API request log: time of the request"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "exception_info",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "exception_info",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "接口异常信息"),
                             ("en", "API exception information"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "exception_cause",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "exception_cause",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "发生异常的原因"),
                             ("en", "Cause of the exception"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
+                ),
             ],
             uses: &[
                 super::UseDescriptor {
@@ -859,30 +1195,16 @@ pub mod category {
         };
     }
     impl super::Permits<super::purpose::PerformanceAnalysis> for LogData {
-        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(super::BasisDescriptor {
-            name: "contract_with_you",
-            kind: super::BasisKind::Contract,
-            label: super::Text(
-                &[
-                    (
-                        "zh",
-                        "我们会处理此类信息，因为这对于我们履行与您签订的合同以便向您提供本功能而言是必要的。",
-                    ),
-                    (
-                        "en",
-                        "Necessary to perform our contract with you to provide the Feature.",
-                    ),
-                ],
-            ),
-            citation: "GDPR Art. 6(1)(b); PIPL Art. 13(1)(2)",
-        });
+        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(
+            super::BASES[0],
+        );
     }
     /// 监控数据
     ///
     /// en: Monitoring data
     ///
     /// Category `monitoring_data`. Kept until the earliest of: 2 days after collection.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct MonitoringData {
         /// 应用维度
         ///
@@ -909,7 +1231,18 @@ pub mod category {
         /// Field `measured_at`.
         pub measured_at: super::Timestamp,
     }
+    serde_fields!(
+        [super] MonitoringData { app_id, api_success_rate, api_average_latency_ms,
+        measured_at }
+    );
     impl MonitoringData {
+        /// The serialised names of the fields, in order.
+        pub const FIELD_NAMES: &'static [&'static str] = &[
+            "app_id",
+            "api_success_rate",
+            "api_average_latency_ms",
+            "measured_at",
+        ];
         /// The retention rule. Kept until the earliest of: 2 days after collection.
         pub const RETENTION: super::Retention = super::Retention::Expires {
             clocks: &[
@@ -923,19 +1256,52 @@ pub mod category {
                 },
             ],
         };
+        /// The TTL in seconds of a key written at collection time (`SET … EX`), as
+        /// `stores/redis.json` gives it; `None` when no fixed TTL expresses the rule (an event
+        /// clock, or no end). [`Self::redis_set_args`] sets the exact end instead.
+        pub const REDIS_TTL_SECONDS: ::std::option::Option<u64> = ::std::option::Option::Some(
+            172800,
+        );
+        /// The Redis key patterns records of this category are stored under.
+        pub const REDIS_KEYS: &'static [&'static str] = &["im:mon:*"];
+        /// `SET key value PXAT <end>` for a record collected at `collected_at` with these
+        /// lifecycle events, `<end>` being [`Self::expires_at`]; no `PXAT` while no clock
+        /// runs or when the key is `held` (see [`super::redis_set_args`]).
+        pub fn redis_set_args(
+            key: impl AsRef<[u8]>,
+            value: impl AsRef<[u8]>,
+            collected_at: super::Timestamp,
+            events: &super::Events,
+            held: bool,
+        ) -> ::std::vec::Vec<::std::vec::Vec<u8>> {
+            super::redis_set_args(
+                key,
+                value,
+                Self::expires_at(collected_at, events),
+                held,
+            )
+        }
+        /// `PEXPIREAT key <end> LT` for a stored record once an event has happened, `<end>`
+        /// being [`Self::expires_at`]; `None` while no clock runs or when `held`.
+        pub fn redis_pexpireat_args(
+            key: impl AsRef<[u8]>,
+            collected_at: super::Timestamp,
+            events: &super::Events,
+            held: bool,
+        ) -> ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>> {
+            super::redis_pexpireat_args(
+                key,
+                Self::expires_at(collected_at, events),
+                held,
+            )
+        }
         /// The instant after which a record collected at `collected_at`, with these
         /// lifecycle events, must be gone; `None` while it may be kept.
         pub fn expires_at(
             collected_at: super::Timestamp,
-            _events: &super::Events,
+            events: &super::Events,
         ) -> ::std::option::Option<super::Timestamp> {
-            ::std::option::Option::Some(
-                collected_at
-                    .plus(super::Duration {
-                        amount: 2,
-                        unit: super::Unit::Days,
-                    }),
-            )
+            Self::RETENTION.expires_at(collected_at, events)
         }
         /// This record, for use for purpose `P`: compiles only if the policy declares that use.
         pub fn use_for<P: super::Purpose>(&self, _purpose: P) -> &Self
@@ -963,45 +1329,33 @@ pub mod category {
             label: super::Text(&[("zh", "监控数据"), ("en", "Monitoring data")]),
             role: super::Role::Controller,
             fields: &[
-                super::FieldDescriptor {
-                    name: "app_id",
-                    kind: super::FieldKind::Integer,
-                    label: super::Text(
+                super::FieldDescriptor::new(
+                    "app_id",
+                    super::FieldKind::Integer,
+                    super::Text(
                         &[
                             ("zh", "应用维度"),
                             ("en", "Application (metrics are per application)"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "api_success_rate",
-                    kind: super::FieldKind::Decimal,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "api_success_rate",
+                    super::FieldKind::Decimal,
+                    super::Text(
                         &[("zh", "接口的成功率"), ("en", "API success rate")],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "api_average_latency_ms",
-                    kind: super::FieldKind::Decimal,
-                    label: super::Text(
-                        &[("zh", "平均延迟"), ("en", "Average latency")],
-                    ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "measured_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
-                        &[("zh", "统计时间"), ("en", "Time of measurement")],
-                    ),
-                    sensitive: false,
-                    internal: false,
-                },
+                ),
+                super::FieldDescriptor::new(
+                    "api_average_latency_ms",
+                    super::FieldKind::Decimal,
+                    super::Text(&[("zh", "平均延迟"), ("en", "Average latency")]),
+                ),
+                super::FieldDescriptor::new(
+                    "measured_at",
+                    super::FieldKind::Timestamp,
+                    super::Text(&[("zh", "统计时间"), ("en", "Time of measurement")]),
+                ),
             ],
             uses: &[
                 super::UseDescriptor {
@@ -1015,23 +1369,9 @@ pub mod category {
         };
     }
     impl super::Permits<super::purpose::QualityAnalysis> for MonitoringData {
-        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(super::BasisDescriptor {
-            name: "contract_with_you",
-            kind: super::BasisKind::Contract,
-            label: super::Text(
-                &[
-                    (
-                        "zh",
-                        "我们会处理此类信息，因为这对于我们履行与您签订的合同以便向您提供本功能而言是必要的。",
-                    ),
-                    (
-                        "en",
-                        "Necessary to perform our contract with you to provide the Feature.",
-                    ),
-                ],
-            ),
-            citation: "GDPR Art. 6(1)(b); PIPL Art. 13(1)(2)",
-        });
+        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(
+            super::BASES[0],
+        );
     }
     /// 配置数据
     ///
@@ -1042,7 +1382,7 @@ pub mod category {
     /// Application configuration
     ///
     /// Category `configuration_data`. Kept until the earliest of: 2 months after `termination`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ConfigurationData {
         /// 是否启用回拨功能
         ///
@@ -1241,7 +1581,53 @@ pub mod category {
         /// Internal: not listed in the policy documents.
         pub purge_at: super::Timestamp,
     }
+    serde_fields!(
+        [super] ConfigurationData { callbacks_enabled, callback_url, plan,
+        admin_accounts, app_name, sdk_app_id, app_introduction, app_type, app_key,
+        app_id, app_description, app_status, app_created_at, app_updated_at,
+        verify_friendship_by_message, check_blocklist, multi_platform_login_instances,
+        push_cert_package_name, push_cert_app_id, push_cert_app_secret, tag_config,
+        av_group_new_member_history, message_recall_settings, message_history_retention,
+        recent_contacts_to_pull, default_friend_verification, custom_friend_fields,
+        custom_user_fields, custom_group_member_fields, custom_group_fields,
+        terminated_at, purge_at }
+    );
     impl ConfigurationData {
+        /// The serialised names of the fields, in order.
+        pub const FIELD_NAMES: &'static [&'static str] = &[
+            "callbacks_enabled",
+            "callback_url",
+            "plan",
+            "admin_accounts",
+            "app_name",
+            "sdk_app_id",
+            "app_introduction",
+            "app_type",
+            "app_key",
+            "app_id",
+            "app_description",
+            "app_status",
+            "app_created_at",
+            "app_updated_at",
+            "verify_friendship_by_message",
+            "check_blocklist",
+            "multi_platform_login_instances",
+            "push_cert_package_name",
+            "push_cert_app_id",
+            "push_cert_app_secret",
+            "tag_config",
+            "av_group_new_member_history",
+            "message_recall_settings",
+            "message_history_retention",
+            "recent_contacts_to_pull",
+            "default_friend_verification",
+            "custom_friend_fields",
+            "custom_user_fields",
+            "custom_group_member_fields",
+            "custom_group_fields",
+            "terminated_at",
+            "purge_at",
+        ];
         /// The retention rule. Kept until the earliest of: 2 months after `termination`.
         pub const RETENTION: super::Retention = super::Retention::Expires {
             clocks: &[
@@ -1258,18 +1644,10 @@ pub mod category {
         /// The instant after which a record collected at `collected_at`, with these
         /// lifecycle events, must be gone; `None` while it may be kept.
         pub fn expires_at(
-            _collected_at: super::Timestamp,
+            collected_at: super::Timestamp,
             events: &super::Events,
         ) -> ::std::option::Option<super::Timestamp> {
-            events
-                .termination
-                .map(|start| {
-                    start
-                        .plus(super::Duration {
-                            amount: 2,
-                            unit: super::Unit::Months,
-                        })
-                })
+            Self::RETENTION.expires_at(collected_at, events)
         }
         /// This record, for use for purpose `P`: compiles only if the policy declares that use.
         pub fn use_for<P: super::Purpose>(&self, _purpose: P) -> &Self
@@ -1297,170 +1675,142 @@ pub mod category {
             label: super::Text(&[("zh", "配置数据"), ("en", "Configuration data")]),
             role: super::Role::Controller,
             fields: &[
-                super::FieldDescriptor {
-                    name: "callbacks_enabled",
-                    kind: super::FieldKind::Bool,
-                    label: super::Text(
+                super::FieldDescriptor::new(
+                    "callbacks_enabled",
+                    super::FieldKind::Bool,
+                    super::Text(
                         &[
                             ("zh", "是否启用回拨功能"),
                             ("en", "Whether callbacks are enabled"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "callback_url",
-                    kind: super::FieldKind::Url,
-                    label: super::Text(&[("zh", "回拨 URL"), ("en", "Callback URL")]),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "plan",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "callback_url",
+                    super::FieldKind::Url,
+                    super::Text(&[("zh", "回拨 URL"), ("en", "Callback URL")]),
+                ),
+                super::FieldDescriptor::new(
+                    "plan",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "您的套餐/包月信息"),
                             ("en", "Your plan / monthly package"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "admin_accounts",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "admin_accounts",
+                    super::FieldKind::String,
+                    super::Text(
                         &[("zh", "管理员账号"), ("en", "Administrator accounts")],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_name",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_name",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用名称"),
                             ("en", "Application details: application name"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "sdk_app_id",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "sdk_app_id",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：SDK 应用 ID"),
                             ("en", "Application details: SDK AppID"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_introduction",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_introduction",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：简介"),
                             ("en", "Application details: introduction"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_type",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_type",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用类型"),
                             ("en", "Application details: application type"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_key",
-                    kind: super::FieldKind::Secret,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_key",
+                    super::FieldKind::Secret,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用密钥"),
                             ("en", "Application details: application key"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_id",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_id",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用 ID"),
                             ("en", "Application details: application ID"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_description",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_description",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用描述"),
                             ("en", "Application details: application description"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_status",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_status",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用状态"),
                             ("en", "Application details: application status"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_created_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_created_at",
+                    super::FieldKind::Timestamp,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用创建时间"),
                             ("en", "Application details: creation time"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "app_updated_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "app_updated_at",
+                    super::FieldKind::Timestamp,
+                    super::Text(
                         &[
                             ("zh", "应用详情：应用更新时间"),
                             ("en", "Application details: update time"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "verify_friendship_by_message",
-                    kind: super::FieldKind::Bool,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "verify_friendship_by_message",
+                    super::FieldKind::Bool,
+                    super::Text(
                         &[
                             ("zh", "单条聊天消息是否用于验证好友关系"),
                             (
@@ -1469,25 +1819,21 @@ pub mod category {
                             ),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "check_blocklist",
-                    kind: super::FieldKind::Bool,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "check_blocklist",
+                    super::FieldKind::Bool,
+                    super::Text(
                         &[
                             ("zh", "是否检测黑名单"),
                             ("en", "Whether the blocklist is checked"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "multi_platform_login_instances",
-                    kind: super::FieldKind::Integer,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "multi_platform_login_instances",
+                    super::FieldKind::Integer,
+                    super::Text(
                         &[
                             ("zh", "多平台登录实例数"),
                             (
@@ -1496,13 +1842,11 @@ pub mod category {
                             ),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "push_cert_package_name",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "push_cert_package_name",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "离线推送证书配置：应用程序包名称"),
                             (
@@ -1511,46 +1855,36 @@ pub mod category {
                             ),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "push_cert_app_id",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "push_cert_app_id",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "离线推送证书配置：AppID"),
                             ("en", "Offline push certificate configuration: AppID"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "push_cert_app_secret",
-                    kind: super::FieldKind::Secret,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "push_cert_app_secret",
+                    super::FieldKind::Secret,
+                    super::Text(
                         &[
                             ("zh", "离线推送证书配置：AppSecret"),
                             ("en", "Offline push certificate configuration: AppSecret"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "tag_config",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
-                        &[("zh", "标签配置"), ("en", "Tag configuration")],
-                    ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "av_group_new_member_history",
-                    kind: super::FieldKind::Bool,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "tag_config",
+                    super::FieldKind::String,
+                    super::Text(&[("zh", "标签配置"), ("en", "Tag configuration")]),
+                ),
+                super::FieldDescriptor::new(
+                    "av_group_new_member_history",
+                    super::FieldKind::Bool,
+                    super::Text(
                         &[
                             (
                                 "zh",
@@ -1562,37 +1896,31 @@ pub mod category {
                             ),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "message_recall_settings",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "message_recall_settings",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "消息撤回设置"),
                             ("en", "Message recall settings"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "message_history_retention",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "message_history_retention",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "历史消息存储周期设置"),
                             ("en", "Message history retention period"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "recent_contacts_to_pull",
-                    kind: super::FieldKind::Integer,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "recent_contacts_to_pull",
+                    super::FieldKind::Integer,
+                    super::Text(
                         &[
                             (
                                 "zh",
@@ -1601,84 +1929,70 @@ pub mod category {
                             ("en", "How many recent contacts to pull (100 to 500)"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "default_friend_verification",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "default_friend_verification",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "添加好友的默认验证"),
                             ("en", "Default verification for adding friends"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "custom_friend_fields",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "custom_friend_fields",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "自定义好友字段"),
                             ("en", "Custom friend fields"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "custom_user_fields",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "custom_user_fields",
+                    super::FieldKind::String,
+                    super::Text(
                         &[("zh", "自定义用户字段"), ("en", "Custom user fields")],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "custom_group_member_fields",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "custom_group_member_fields",
+                    super::FieldKind::String,
+                    super::Text(
                         &[
                             ("zh", "自定义组成员字段"),
                             ("en", "Custom group member fields"),
                         ],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "custom_group_fields",
-                    kind: super::FieldKind::String,
-                    label: super::Text(
+                ),
+                super::FieldDescriptor::new(
+                    "custom_group_fields",
+                    super::FieldKind::String,
+                    super::Text(
                         &[("zh", "自定义组字段"), ("en", "Custom group fields")],
                     ),
-                    sensitive: false,
-                    internal: false,
-                },
-                super::FieldDescriptor {
-                    name: "terminated_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
-                        &[
-                            ("zh", "终止使用时间"),
-                            ("en", "Time the Feature was stopped"),
-                        ],
-                    ),
-                    sensitive: false,
-                    internal: true,
-                },
-                super::FieldDescriptor {
-                    name: "purge_at",
-                    kind: super::FieldKind::Timestamp,
-                    label: super::Text(
-                        &[("zh", "删除时间"), ("en", "Time of deletion")],
-                    ),
-                    sensitive: false,
-                    internal: true,
-                },
+                ),
+                super::FieldDescriptor::new(
+                        "terminated_at",
+                        super::FieldKind::Timestamp,
+                        super::Text(
+                            &[
+                                ("zh", "终止使用时间"),
+                                ("en", "Time the Feature was stopped"),
+                            ],
+                        ),
+                    )
+                    .internal(),
+                super::FieldDescriptor::new(
+                        "purge_at",
+                        super::FieldKind::Timestamp,
+                        super::Text(
+                            &[("zh", "删除时间"), ("en", "Time of deletion")],
+                        ),
+                    )
+                    .internal(),
             ],
             uses: &[
                 super::UseDescriptor {
@@ -1711,23 +2025,9 @@ pub mod category {
         };
     }
     impl super::Permits<super::purpose::ProvideConfiguredFeature> for ConfigurationData {
-        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(super::BasisDescriptor {
-            name: "contract_with_you",
-            kind: super::BasisKind::Contract,
-            label: super::Text(
-                &[
-                    (
-                        "zh",
-                        "我们会处理此类信息，因为这对于我们履行与您签订的合同以便向您提供本功能而言是必要的。",
-                    ),
-                    (
-                        "en",
-                        "Necessary to perform our contract with you to provide the Feature.",
-                    ),
-                ],
-            ),
-            citation: "GDPR Art. 6(1)(b); PIPL Art. 13(1)(2)",
-        });
+        const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(
+            super::BASES[0],
+        );
     }
     impl super::ShareWith<super::recipient::Trtc> for ConfigurationData {
         type Proof = (
@@ -1768,6 +2068,26 @@ pub mod category {
         }
     }
 }
+/// The legal bases of the policy, in declaration order.
+pub const BASES: &[BasisDescriptor] = &[
+    BasisDescriptor {
+        name: "contract_with_you",
+        kind: BasisKind::Contract,
+        label: Text(
+            &[
+                (
+                    "zh",
+                    "我们会处理此类信息，因为这对于我们履行与您签订的合同以便向您提供本功能而言是必要的。",
+                ),
+                (
+                    "en",
+                    "Necessary to perform our contract with you to provide the Feature.",
+                ),
+            ],
+        ),
+        citation: "GDPR Art. 6(1)(b); PIPL Art. 13(1)(2)",
+    },
+];
 /// The whole policy, for introspection (inventories, schema checks).
 pub static POLICY: PolicyDescriptor = PolicyDescriptor {
     id: "tencent_im",
@@ -1843,25 +2163,7 @@ pub static POLICY: PolicyDescriptor = PolicyDescriptor {
         <purpose::QualityAnalysis as Purpose>::DESCRIPTOR,
         <purpose::ProvideConfiguredFeature as Purpose>::DESCRIPTOR,
     ],
-    bases: &[
-        BasisDescriptor {
-            name: "contract_with_you",
-            kind: BasisKind::Contract,
-            label: Text(
-                &[
-                    (
-                        "zh",
-                        "我们会处理此类信息，因为这对于我们履行与您签订的合同以便向您提供本功能而言是必要的。",
-                    ),
-                    (
-                        "en",
-                        "Necessary to perform our contract with you to provide the Feature.",
-                    ),
-                ],
-            ),
-            citation: "GDPR Art. 6(1)(b); PIPL Art. 13(1)(2)",
-        },
-    ],
+    bases: BASES,
     recipients: &[<recipient::Trtc as Recipient>::DESCRIPTOR],
     conditions: &[
         NamedDescriptor {

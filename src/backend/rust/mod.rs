@@ -37,7 +37,12 @@ pub fn render(policy: &Policy) -> String {
 /// Every item of the file, unformatted.
 pub fn tokens(policy: &Policy) -> TokenStream {
     let g = Gen { policy };
-    let prelude = prelude::tokens();
+    let prelude = prelude::tokens(&g.arities());
+    let redis = if g.policy.categories.iter().any(|c| !g.redis_keys(c).is_empty()) {
+        prelude::redis()
+    } else {
+        TokenStream::new()
+    };
     let events = g.events();
     let purposes = g.purposes();
     let recipients = g.recipients();
@@ -48,6 +53,7 @@ pub fn tokens(policy: &Policy) -> TokenStream {
     let descriptor = g.policy_descriptor();
     quote! {
         #prelude
+        #redis
         #events
         #purposes
         #recipients
@@ -81,6 +87,96 @@ struct Gen<'a> {
 }
 
 impl Gen<'_> {
+    /// The key patterns under which a category is stored in Redis, in source order.
+    fn redis_keys<'c>(&self, c: &'c Category) -> Vec<&'c str> {
+        c.bindings
+            .iter()
+            .filter(|b| self.policy.store(&b.store).is_some_and(|s| s.kind == crate::model::StoreKind::Redis))
+            .filter_map(|b| match &b.location {
+                crate::model::Location::Keys { pattern } => Some(pattern.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// For a category stored in Redis: its TTL and key patterns, and the commands that write a
+    /// record with the expiry its rule gives.
+    fn redis_items(&self, c: &Category, r: &TokenStream) -> TokenStream {
+        let keys = self.redis_keys(c);
+        if keys.is_empty() {
+            return TokenStream::new();
+        }
+        // The same number `stores/redis.json` carries: one computation for both.
+        let ttl = match crate::backend::stores::redis::ttl_of(c).ttl_seconds {
+            Some(t) => {
+                let t = Literal::u64_unsuffixed(t);
+                quote!(::std::option::Option::Some(#t))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        quote! {
+            /// The TTL in seconds of a key written at collection time (`SET … EX`), as
+            /// `stores/redis.json` gives it; `None` when no fixed TTL expresses the rule (an event
+            /// clock, or no end). [`Self::redis_set_args`] sets the exact end instead.
+            pub const REDIS_TTL_SECONDS: ::std::option::Option<u64> = #ttl;
+
+            /// The Redis key patterns records of this category are stored under.
+            pub const REDIS_KEYS: &'static [&'static str] = &[#(#keys),*];
+
+            /// `SET key value PXAT <end>` for a record collected at `collected_at` with these
+            /// lifecycle events, `<end>` being [`Self::expires_at`]; no `PXAT` while no clock
+            /// runs or when the key is `held` (see [`super::redis_set_args`]).
+            pub fn redis_set_args(
+                key: impl AsRef<[u8]>,
+                value: impl AsRef<[u8]>,
+                collected_at: #r Timestamp,
+                events: &#r Events,
+                held: bool,
+            ) -> ::std::vec::Vec<::std::vec::Vec<u8>> {
+                #r redis_set_args(key, value, Self::expires_at(collected_at, events), held)
+            }
+
+            /// `PEXPIREAT key <end> LT` for a stored record once an event has happened, `<end>`
+            /// being [`Self::expires_at`]; `None` while no clock runs or when `held`.
+            pub fn redis_pexpireat_args(
+                key: impl AsRef<[u8]>,
+                collected_at: #r Timestamp,
+                events: &#r Events,
+                held: bool,
+            ) -> ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>> {
+                #r redis_pexpireat_args(key, Self::expires_at(collected_at, events), held)
+            }
+        }
+    }
+
+    /// The field counts of the generated structs, for the generic serde support.
+    fn arities(&self) -> std::collections::BTreeSet<usize> {
+        let mut set = std::collections::BTreeSet::new();
+        for c in &self.policy.categories {
+            set.insert(c.fields.len());
+            for s in c.shares.iter().filter(|s| !s.fields.is_empty()) {
+                set.insert(s.fields.iter().filter(|n| c.field(n).is_some()).count());
+            }
+        }
+        set
+    }
+
+    /// `Serialize` and `Deserialize` for a struct with these fields, through the prelude's
+    /// `serde_fields!` and its generic code (the same behaviour as the derives, at a fraction of
+    /// rustc's time); also the `FIELD_NAMES` constant they read, for the struct's inherent impl.
+    /// `depth` is how many modules below the prelude the struct is.
+    fn serde_impls(ty: &Ident, fields: &[&Field], depth: usize) -> (TokenStream, TokenStream) {
+        let names = fields.iter().map(|f| f.name.as_str());
+        let idents: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
+        let supers = std::iter::repeat_n(quote!(super), depth);
+        let impls = quote!(serde_fields!([#(#supers)*] #ty { #(#idents),* }););
+        let names = quote! {
+            /// The serialised names of the fields, in order.
+            pub const FIELD_NAMES: &'static [&'static str] = &[#(#names),*];
+        };
+        (impls, names)
+    }
+
     /// `Text(&[("zh", "…"), ("en", "…")])`, in declared locale order.
     fn text(&self, t: &Text, r: &TokenStream) -> TokenStream {
         let pairs = self.policy.locales.iter().map(|l| {
@@ -124,6 +220,23 @@ impl Gen<'_> {
     }
 
     fn events(&self) -> TokenStream {
+        let arms = self.policy.events.iter().map(|e| {
+            let (name, field) = (&e.name, ident(&e.name));
+            quote!(#name => self.#field,)
+        });
+        let get = if self.policy.events.is_empty() {
+            quote! {
+                let _ = name;
+                ::std::option::Option::None
+            }
+        } else {
+            quote! {
+                match name {
+                    #(#arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        };
         let fields = self.policy.events.iter().map(|e| {
             let name = ident(&e.name);
             let docs = self.docs(&[&e.label], &[format!("When it happened (event `{}`), if it has.", e.name)]);
@@ -135,6 +248,13 @@ impl Gen<'_> {
             #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
             pub struct Events {
                 #(#fields)*
+            }
+
+            impl Events {
+                /// The instant of event `name`, if it has happened (`None` for another name).
+                pub fn get(&self, name: &str) -> ::std::option::Option<Timestamp> {
+                    #get
+                }
             }
         }
     }
@@ -315,10 +435,14 @@ impl Gen<'_> {
                         quote!(#docs pub #name: #fty,)
                     });
                     let doc = format!(" What recipient `{}` receives of category `{}`.", s.recipient, c.name);
+                    let shared: Vec<&Field> = s.fields.iter().filter_map(|n| c.field(n)).collect();
+                    let (serde, names) = Self::serde_impls(&ty, &shared, 2);
                     quote! {
                         #[doc = #doc]
-                        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                        #[derive(Debug, Clone, PartialEq)]
                         pub struct #ty { #(#fields)* }
+                        impl #ty { #names }
+                        #serde
                     }
                 });
                 let doc = format!(" Data of category `{}` shared with recipients.", c.name);
@@ -382,42 +506,6 @@ impl Gen<'_> {
                     quote!(#r Clock { duration: #d, anchor: #anchor, at_most: #at_most })
                 });
                 quote!(#r Retention::Expires { clocks: &[#(#clocks),*] })
-            }
-        }
-    }
-
-    /// The body of `expires_at`, and whether it reads `collected_at` and `events`.
-    fn expiry_body(rule: &Rule, r: &TokenStream) -> (TokenStream, bool, bool) {
-        match rule {
-            Rule::NotStored => (quote!(::std::option::Option::Some(collected_at)), true, false),
-            Rule::Indefinite { .. } => (quote!(::std::option::Option::None), false, false),
-            Rule::Expires { clocks, .. } => {
-                let (mut uses_collected, mut uses_events) = (false, false);
-                let exprs: Vec<TokenStream> = clocks
-                    .iter()
-                    .map(|c| {
-                        let d = Self::duration(c.duration, r);
-                        match &c.anchor {
-                            Anchor::Collection => {
-                                uses_collected = true;
-                                quote!(::std::option::Option::Some(collected_at.plus(#d)))
-                            }
-                            Anchor::Events(es) => {
-                                uses_events = true;
-                                let starts: Vec<Ident> = es.iter().map(|e| ident(e)).collect();
-                                let start = if let [one] = &starts[..] {
-                                    quote!(events.#one)
-                                } else {
-                                    quote!(#r Timestamp::earliest(&[#(events.#starts),*]))
-                                };
-                                quote!(#start.map(|start| start.plus(#d)))
-                            }
-                        }
-                    })
-                    .collect();
-                let body =
-                    if let [one] = &exprs[..] { one.clone() } else { quote!(#r Timestamp::earliest(&[#(#exprs),*])) };
-                (body, uses_collected, uses_events)
             }
         }
     }
@@ -546,10 +634,10 @@ impl Gen<'_> {
                 FieldType::Enum(vs) => quote!(Enum(&[#(#vs),*])),
             };
             let label = self.text(&f.label, &r);
-            let (sensitive, internal) = (f.sensitive, f.internal);
-            quote!(#r FieldDescriptor {
-                name: #fname, kind: #r FieldKind::#kind, label: #label, sensitive: #sensitive, internal: #internal
-            })
+            // The constructor and flag methods keep the 10,000-category descriptor table short.
+            let sensitive = f.sensitive.then(|| quote!(.sensitive()));
+            let internal = f.internal.then(|| quote!(.internal()));
+            quote!(#r FieldDescriptor::new(#fname, #r FieldKind::#kind, #label) #sensitive #internal)
         });
         // One `Permits` impl per purpose; the checker rejects a purpose stated twice, and the
         // first statement wins should one slip through.
@@ -571,17 +659,16 @@ impl Gen<'_> {
             v
         };
         let retention = Self::retention_const(&c.retention.rule, &r);
-        let (body, uses_collected, uses_events) = Self::expiry_body(&c.retention.rule, &r);
-        let collected = if uses_collected { quote!(collected_at) } else { quote!(_collected_at) };
-        let events = if uses_events { quote!(events) } else { quote!(_events) };
         let rule_doc = format!(" The retention rule. {}", self.rule_sentence(&c.retention.rule));
+        let redis = self.redis_items(c, &r);
 
         let permits = uses.iter().map(|u| {
             let p = type_ident(&u.purpose);
-            let basis = match u.basis.as_deref().and_then(|b| self.policy.basis(b)) {
-                Some(b) => {
-                    let d = self.basis_descriptor(b, &r);
-                    quote!(::std::option::Option::Some(#d))
+            // One descriptor per basis in `BASES`, shared by every use under it.
+            let basis = match u.basis.as_deref().and_then(|b| self.policy.bases.iter().position(|x| x.name == b)) {
+                Some(i) => {
+                    let i = Literal::usize_unsuffixed(i);
+                    quote!(::std::option::Option::Some(#r BASES[#i]))
                 }
                 None => quote!(::std::option::Option::None),
             };
@@ -599,27 +686,36 @@ impl Gen<'_> {
             .map(|s| self.share_impl(c, s, &r))
             .collect::<Vec<_>>();
 
+        let all: Vec<&Field> = c.fields.iter().collect();
+        let (serde, field_names) = Self::serde_impls(&ty, &all, 1);
         quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct #ty {
                 #(#fields)*
             }
+            #serde
 
             impl #ty {
+                #field_names
+
                 #[doc = #rule_doc]
                 pub const RETENTION: #r Retention = #retention;
+
+                #redis
 
                 /// The instant after which a record collected at `collected_at`, with these
                 /// lifecycle events, must be gone; `None` while it may be kept.
                 pub fn expires_at(
-                    #collected: #r Timestamp,
-                    #events: &#r Events,
+                    collected_at: #r Timestamp,
+                    events: &#r Events,
                 ) -> ::std::option::Option<#r Timestamp> {
-                    #body
+                    Self::RETENTION.expires_at(collected_at, events)
                 }
 
                 /// This record, for use for purpose `P`: compiles only if the policy declares that use.
+                // Written out per category, not by a macro, so that rustc's notes on a refused
+                // use show this signature rather than macro tokens.
                 pub fn use_for<P: #r Purpose>(&self, _purpose: P) -> &Self
                 where
                     Self: #r Permits<P>,
@@ -702,6 +798,9 @@ impl Gen<'_> {
             quote!(<category::#t as Category>::DESCRIPTOR)
         });
         quote! {
+            /// The legal bases of the policy, in declaration order.
+            pub const BASES: &[BasisDescriptor] = &[#(#bases),*];
+
             /// The whole policy, for introspection (inventories, schema checks).
             pub static POLICY: PolicyDescriptor = PolicyDescriptor {
                 id: #id,
@@ -713,7 +812,7 @@ impl Gen<'_> {
                 title: #title,
                 stores: &[#(#stores),*],
                 purposes: &[#(#purposes),*],
-                bases: &[#(#bases),*],
+                bases: BASES,
                 recipients: &[#(#recipients),*],
                 conditions: &[#(#conditions),*],
                 events: &[#(#events),*],

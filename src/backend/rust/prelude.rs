@@ -1,16 +1,222 @@
 //! The fixed part of every generated file: time arithmetic (a copy of [`crate::semantics`]),
-//! the secret wrapper, proof tokens, descriptor types and the traits the policy is enforced by.
-//! Emitted verbatim so the generated file needs nothing but `serde`.
+//! the secret wrapper, proof tokens, descriptor types, the traits the policy is enforced by,
+//! generic serde code for the generated structs and, for policies using Redis, its command
+//! builders. Emitted verbatim so the generated file needs nothing but `serde`.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
 
-/// Items that do not depend on the policy.
-pub fn tokens() -> TokenStream {
+/// Items that do not depend on the policy, and the serde support for structs of the field
+/// counts in `arities`.
+pub fn tokens(arities: &std::collections::BTreeSet<usize>) -> TokenStream {
     let time = time();
     let descriptors = descriptors();
     let traits = traits();
-    quote! { #time #descriptors #traits }
+    let serde = serde_support(arities);
+    quote! { #time #descriptors #traits #serde }
+}
+
+/// `Serialize`/`Deserialize` for the generated structs through generic code, written once.
+///
+/// `#[derive(Deserialize)]` expands to a visitor, a field enum and its visitor per struct; for
+/// thousands of categories that expansion and its type and borrow checking was most of
+/// rustc's time. Here each struct only lists its field names and hands a tuple of its fields
+/// to `serialize_fields`/`deserialize_fields`, which behave as the derive does: a map or a
+/// sequence, unknown keys ignored, missing and repeated keys rejected.
+fn serde_support(arities: &std::collections::BTreeSet<usize>) -> TokenStream {
+    // The checker gives every category a field and every partial share a listed one, so
+    // there is no empty struct to cover.
+    let impls = arities.iter().filter(|&&n| n > 0).map(|&n| {
+        let fields = (0..n).map(|i| {
+            let (t, v, i) = (format_ident!("T{i}"), format_ident!("v{i}"), Literal::usize_unsuffixed(i));
+            quote!(#t #i #v)
+        });
+        quote!(field_tuple!(#(#fields),*);)
+    });
+    let field_tuple = quote! {
+        /// [`FieldRefs`] and [`Fields`] for the tuples of the types `T…`, fields `i…` and
+        /// variables `v…` given, one triple per field.
+        macro_rules! field_tuple {
+            ($($t:ident $i:tt $v:ident),+) => {
+                impl<$($t: ::serde::Serialize),+> FieldRefs for ($(&$t,)+) {
+                    fn serialize_into<S: ::serde::ser::SerializeStruct>(
+                        self,
+                        st: &mut S,
+                        names: &'static [&'static str],
+                    ) -> ::std::result::Result<(), S::Error> {
+                        $(st.serialize_field(names[$i], self.$i)?;)+
+                        Ok(())
+                    }
+                }
+
+                impl<'de, $($t: ::serde::Deserialize<'de>),+> Fields<'de> for ($($t,)+) {
+                    type Slots = ($(Option<$t>,)+);
+
+                    fn slots() -> Self::Slots {
+                        ($(Option::<$t>::None,)+)
+                    }
+
+                    fn fill<A: ::serde::de::MapAccess<'de>>(
+                        slots: &mut Self::Slots,
+                        index: usize,
+                        names: &'static [&'static str],
+                        map: &mut A,
+                    ) -> ::std::result::Result<(), A::Error> {
+                        match index {
+                            $($i => {
+                                if slots.$i.is_some() {
+                                    return Err(<A::Error as ::serde::de::Error>::duplicate_field(names[$i]));
+                                }
+                                slots.$i = Some(map.next_value()?);
+                            })+
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                            }
+                        }
+                        Ok(())
+                    }
+
+                    fn finish<E: ::serde::de::Error>(
+                        slots: Self::Slots,
+                        names: &'static [&'static str],
+                    ) -> ::std::result::Result<Self, E> {
+                        Ok(($(slots.$i.ok_or_else(|| E::missing_field(names[$i]))?,)+))
+                    }
+
+                    fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+                        seq: &mut A,
+                        expected: &dyn ::serde::de::Expected,
+                    ) -> ::std::result::Result<Self, A::Error> {
+                        $(let $v = seq
+                            .next_element()?
+                            .ok_or_else(|| <A::Error as ::serde::de::Error>::invalid_length($i, expected))?;)+
+                        Ok(($($v,)+))
+                    }
+                }
+            };
+        }
+    };
+    quote! {
+        /// The fields of a generated struct as a tuple of references, in declaration order.
+        #[doc(hidden)]
+        pub trait FieldRefs {
+            /// Serialises each field under its name.
+            fn serialize_into<S: ::serde::ser::SerializeStruct>(
+                self,
+                st: &mut S,
+                names: &'static [&'static str],
+            ) -> ::std::result::Result<(), S::Error>;
+        }
+
+        /// The fields of a generated struct as a tuple of values, in declaration order.
+        #[doc(hidden)]
+        pub trait Fields<'de>: Sized {
+            /// One `Option` per field, filled as keys arrive.
+            type Slots;
+            /// All slots empty.
+            fn slots() -> Self::Slots;
+            /// Reads the value of field `index` (unknown keys: any other index) into its slot.
+            fn fill<A: ::serde::de::MapAccess<'de>>(
+                slots: &mut Self::Slots,
+                index: usize,
+                names: &'static [&'static str],
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error>;
+            /// The values, or the first missing field.
+            fn finish<E: ::serde::de::Error>(
+                slots: Self::Slots,
+                names: &'static [&'static str],
+            ) -> ::std::result::Result<Self, E>;
+            /// The values from a sequence, in order.
+            fn from_seq<A: ::serde::de::SeqAccess<'de>>(
+                seq: &mut A,
+                expected: &dyn ::serde::de::Expected,
+            ) -> ::std::result::Result<Self, A::Error>;
+        }
+
+        /// Serialises a generated struct `name` whose fields, named `names`, are `values`.
+        #[doc(hidden)]
+        pub fn serialize_fields<S: ::serde::Serializer, V: FieldRefs>(
+            serializer: S,
+            name: &'static str,
+            names: &'static [&'static str],
+            values: V,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let mut st = ::serde::Serializer::serialize_struct(serializer, name, names.len())?;
+            values.serialize_into(&mut st, names)?;
+            ::serde::ser::SerializeStruct::end(st)
+        }
+
+        /// Deserialises the fields, named `names`, of a generated struct `name`.
+        #[doc(hidden)]
+        pub fn deserialize_fields<'de, D: ::serde::Deserializer<'de>, T: Fields<'de>>(
+            deserializer: D,
+            name: &'static str,
+            names: &'static [&'static str],
+        ) -> ::std::result::Result<T, D::Error> {
+            deserializer.deserialize_struct(name, names, StructVisitor { name, names, fields: ::std::marker::PhantomData })
+        }
+
+        struct StructVisitor<T> {
+            name: &'static str,
+            names: &'static [&'static str],
+            fields: ::std::marker::PhantomData<T>,
+        }
+
+        impl<'de, T: Fields<'de>> ::serde::de::Visitor<'de> for StructVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "struct {}", self.name)
+            }
+
+            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, mut seq: A) -> ::std::result::Result<T, A::Error> {
+                T::from_seq(&mut seq, &self)
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<T, A::Error> {
+                let mut slots = T::slots();
+                while let Some(index) = map.next_key_seed(FieldKey(self.names))? {
+                    T::fill(&mut slots, index, self.names, &mut map)?;
+                }
+                T::finish(slots, self.names)
+            }
+        }
+
+        /// A key of a struct: the index of its field, or `usize::MAX` for an unknown key.
+        struct FieldKey(&'static [&'static str]);
+
+        impl<'de> ::serde::de::DeserializeSeed<'de> for FieldKey {
+            type Value = usize;
+
+            fn deserialize<D: ::serde::Deserializer<'de>>(self, d: D) -> ::std::result::Result<usize, D::Error> {
+                d.deserialize_identifier(self)
+            }
+        }
+
+        impl ::serde::de::Visitor<'_> for FieldKey {
+            type Value = usize;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("field identifier")
+            }
+
+            fn visit_u64<E: ::serde::de::Error>(self, v: u64) -> ::std::result::Result<usize, E> {
+                Ok(usize::try_from(v).unwrap_or(usize::MAX))
+            }
+
+            fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<usize, E> {
+                Ok(self.0.iter().position(|n| *n == v).unwrap_or(usize::MAX))
+            }
+
+            fn visit_bytes<E: ::serde::de::Error>(self, v: &[u8]) -> ::std::result::Result<usize, E> {
+                Ok(self.0.iter().position(|n| n.as_bytes() == v).unwrap_or(usize::MAX))
+            }
+        }
+
+        #field_tuple
+        #(#impls)*
+    }
 }
 
 /// Instants, durations and calendar arithmetic: must stay identical to `src/semantics.rs`
@@ -397,6 +603,23 @@ fn descriptors() -> TokenStream {
             pub internal: bool,
         }
 
+        impl FieldDescriptor {
+            /// A field that is neither sensitive nor internal.
+            pub const fn new(name: &'static str, kind: FieldKind, label: Text) -> Self {
+                FieldDescriptor { name, kind, label, sensitive: false, internal: false }
+            }
+
+            /// This field, marked sensitive.
+            pub const fn sensitive(self) -> Self {
+                FieldDescriptor { sensitive: true, ..self }
+            }
+
+            /// This field, marked internal.
+            pub const fn internal(self) -> Self {
+                FieldDescriptor { internal: true, ..self }
+            }
+        }
+
         /// Field types.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum FieldKind {
@@ -486,12 +709,108 @@ fn descriptors() -> TokenStream {
             /// The earliest of these lifecycle events that has happened.
             Events(&'static [&'static str]),
         }
+
+        impl Retention {
+            /// The instant after which a record collected at `collected_at`, with these
+            /// lifecycle events, must be gone; `None` while it may be kept. The earliest end of
+            /// the clocks that run; an event clock runs from the earliest of its events.
+            pub fn expires_at(&self, collected_at: Timestamp, events: &Events) -> Option<Timestamp> {
+                match self {
+                    Retention::NotStored => Some(collected_at),
+                    Retention::Indefinite => None,
+                    Retention::Expires { clocks } => clocks
+                        .iter()
+                        .filter_map(|c| {
+                            let start = match c.anchor {
+                                Anchor::Collection => Some(collected_at),
+                                Anchor::Events(names) => names.iter().filter_map(|e| events.get(e)).min(),
+                            }?;
+                            Some(start.plus(c.duration))
+                        })
+                        .min(),
+                }
+            }
+        }
+    }
+}
+
+/// Client-agnostic Redis command builders, emitted when a category is stored in Redis: the
+/// generated file stays dependency-free, and any client sends the arguments as they are.
+pub fn redis() -> TokenStream {
+    let hold = crate::backend::stores::redis::LEGAL_HOLD_SET;
+    quote! {
+        /// The Redis set listing keys under legal hold (`SISMEMBER` it before a write): a held
+        /// key is written without expiry and is never given one, as `stores/redis.json` and
+        /// `policyc verify --redis-url` treat it.
+        pub const REDIS_LEGAL_HOLD_SET: &str = #hold;
+
+        /// `SET key value [PXAT ms]`: writes `value` to expire at `expires_at` (milliseconds of
+        /// that whole second). Without `PXAT`, so the key never expires, when `expires_at` is
+        /// `None` (no clock runs yet, or the rule keeps data indefinitely) or when `held` (the
+        /// key is in [`REDIS_LEGAL_HOLD_SET`]). An instant already past makes Redis delete the
+        /// key at once, which is what the policy asks of a record whose time is up.
+        pub fn redis_set_args(
+            key: impl AsRef<[u8]>,
+            value: impl AsRef<[u8]>,
+            expires_at: Option<Timestamp>,
+            held: bool,
+        ) -> Vec<Vec<u8>> {
+            let mut args = vec![b"SET".to_vec(), key.as_ref().to_vec(), value.as_ref().to_vec()];
+            if let (Some(at), false) = (expires_at, held) {
+                args.push(b"PXAT".to_vec());
+                args.push(redis_millis(at));
+            }
+            args
+        }
+
+        /// `PEXPIREAT key ms LT` for an existing key, when a lifecycle event starts a clock:
+        /// `LT` keeps an earlier expiry the key already has and sets one on a key without any
+        /// (Redis 7.0 or later). `None` when there is nothing to set: no expiry, or `held`.
+        pub fn redis_pexpireat_args(
+            key: impl AsRef<[u8]>,
+            expires_at: Option<Timestamp>,
+            held: bool,
+        ) -> Option<Vec<Vec<u8>>> {
+            let at = expires_at.filter(|_| !held)?;
+            Some(vec![b"PEXPIREAT".to_vec(), key.as_ref().to_vec(), redis_millis(at), b"LT".to_vec()])
+        }
+
+        /// Milliseconds since the epoch, at least 1: Redis rejects a non-positive expiry time,
+        /// and 1 ms is as much in the past as any earlier instant.
+        fn redis_millis(at: Timestamp) -> Vec<u8> {
+            at.unix().saturating_mul(1_000).max(1).to_string().into_bytes()
+        }
     }
 }
 
 /// The traits and proof tokens through which the type checker enforces the policy.
 fn traits() -> TokenStream {
     quote! {
+        /// `Serialize` and `Deserialize` for a generated struct with these fields, under the
+        /// names in its `FIELD_NAMES`; the first tokens are the path to this module.
+        macro_rules! serde_fields {
+            ([$($r:ident)*] $ty:ident { $($field:ident),* }) => {
+                impl ::serde::Serialize for $ty {
+                    fn serialize<S: ::serde::Serializer>(
+                        &self,
+                        serializer: S,
+                    ) -> ::std::result::Result<S::Ok, S::Error> {
+                        $($r::)* serialize_fields(serializer, stringify!($ty), Self::FIELD_NAMES, ($(&self.$field,)*))
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for $ty {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(
+                        deserializer: D,
+                    ) -> ::std::result::Result<Self, D::Error> {
+                        let ($($field,)*) =
+                            $($r::)* deserialize_fields(deserializer, stringify!($ty), Self::FIELD_NAMES)?;
+                        Ok($ty { $($field),* })
+                    }
+                }
+            };
+        }
+
         /// A data category of the policy.
         pub trait Category {
             /// Its description.
