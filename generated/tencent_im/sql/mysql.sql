@@ -265,13 +265,19 @@ END;
 
 -- ==== schedule ====
 -- policyc:statement
+SET time_zone = '+00:00';
+-- policyc:statement
 DROP EVENT IF EXISTS `policyc_purge_log_data`;
 -- policyc:statement
 CREATE EVENT `policyc_purge_log_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_log_data`(10000);
 -- policyc:statement
+SET time_zone = '+00:00';
+-- policyc:statement
 DROP EVENT IF EXISTS `policyc_purge_monitoring_data`;
 -- policyc:statement
 CREATE EVENT `policyc_purge_monitoring_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_monitoring_data`(10000);
+-- policyc:statement
+SET time_zone = '+00:00';
 -- policyc:statement
 DROP EVENT IF EXISTS `policyc_purge_configuration_data`;
 -- policyc:statement
