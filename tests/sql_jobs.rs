@@ -155,6 +155,19 @@ fn held(table: &str, rows: &[Row]) -> BTreeSet<i64> {
     rows.iter().filter(|r| r.id % 7 == 3).map(|r| r.id).collect()
 }
 
+/// Places the fixture's legal holds and clears earlier runs from the audit.
+fn hold_and_forget_runs(db: &mut dyn Db, plan: &Plan, data: &BTreeMap<String, Vec<Row>>) {
+    for (t, rows) in data {
+        db.exec(&format!("DELETE FROM policyc_legal_hold WHERE table_name = '{t}'")).unwrap();
+        for id in held(t, rows) {
+            db.exec(&format!("INSERT INTO policyc_legal_hold (table_name, row_key) VALUES ('{t}', '{id}')")).unwrap();
+        }
+    }
+    for job in &plan.jobs {
+        db.exec(&format!("DELETE FROM policyc_retention_audit WHERE job = '{}'", job.name)).unwrap();
+    }
+}
+
 fn now_literal(d: DialectKind, t: Instant) -> String {
     lit(d, t)
 }
@@ -192,15 +205,7 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
     runner::install(db, &plan, false).unwrap();
     // Idempotent: installing twice is fine.
     runner::install(db, &plan, false).unwrap();
-    for (t, rows) in &data {
-        db.exec(&format!("DELETE FROM policyc_legal_hold WHERE table_name = '{t}'")).unwrap();
-        for id in held(t, rows) {
-            db.exec(&format!("INSERT INTO policyc_legal_hold (table_name, row_key) VALUES ('{t}', '{id}')")).unwrap();
-        }
-    }
-    for job in &plan.jobs {
-        db.exec(&format!("DELETE FROM policyc_retention_audit WHERE job = '{}'", job.name)).unwrap();
-    }
+    hold_and_forget_runs(db, &plan, &data);
 
     // Month ends, leap days and year ends as "now": the predicate equals the semantics.
     for s in ["2024-02-29T10:00:00Z", "2024-03-31T09:59:59Z", "2025-02-28T10:00:00Z", "2024-12-31T23:59:59Z"] {
@@ -324,15 +329,7 @@ fn slices(db: &mut dyn Db, prefix: &str) {
     }
     create(db, d, &data);
     runner::install(db, &plan, false).unwrap();
-    for (t, rows) in &data {
-        db.exec(&format!("DELETE FROM policyc_legal_hold WHERE table_name = '{t}'")).unwrap();
-        for id in held(t, rows) {
-            db.exec(&format!("INSERT INTO policyc_legal_hold (table_name, row_key) VALUES ('{t}', '{id}')")).unwrap();
-        }
-    }
-    for job in &plan.jobs {
-        db.exec(&format!("DELETE FROM policyc_retention_audit WHERE job = '{}'", job.name)).unwrap();
-    }
+    hold_and_forget_runs(db, &plan, &data);
     let reports = runner::purge(db, &plan, 4, false, &mut |_, _| {}).unwrap();
     assert!(reports.iter().all(|r| r.error.is_none()), "{reports:?}");
     for t in ["days", "months"] {

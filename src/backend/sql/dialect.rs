@@ -324,6 +324,20 @@ impl Dialect for Mysql {
         let name = self.quote(j.name);
         let (table, pred) = (j.table, j.pred);
         let order = format!("{table}.{}", j.order);
+        // After each batch's DELETE: count, audit, commit, time it.
+        let record = |indent: &str| {
+            [
+                "SET v_n = ROW_COUNT();",
+                "SET v_total = v_total + v_n;",
+                "SET v_batches = v_batches + 1;",
+                &format!("UPDATE {} SET rows_deleted = v_total WHERE id = v_audit;", j.audit),
+                "COMMIT;",
+                "SET v_longest = GREATEST(v_longest, TIMESTAMPDIFF(MICROSECOND, v_t, UTC_TIMESTAMP(6)));",
+            ]
+            .iter()
+            .map(|l| format!("{indent}{l}\n"))
+            .collect::<String>()
+        };
         // Single-table DELETE … ORDER BY … LIMIT: MariaDB rejects LIMIT inside IN (subquery).
         let body = match j.range_cut {
             // Slices of the order column's index, as in PostgreSQL; LIMIT caps a slice that
@@ -359,13 +373,7 @@ impl Dialect for Mysql {
       ELSE
         DELETE FROM {table} WHERE {order} >= v_lo AND {order} < v_hi AND {pred} ORDER BY {order} LIMIT v_cap;
       END IF;
-      SET v_n = ROW_COUNT();
-      SET v_total = v_total + v_n;
-      SET v_batches = v_batches + 1;
-      UPDATE {audit} SET rows_deleted = v_total WHERE id = v_audit;
-      COMMIT;
-      SET v_longest = GREATEST(v_longest, TIMESTAMPDIFF(MICROSECOND, v_t, UTC_TIMESTAMP(6)));
-      IF v_n >= v_cap THEN
+{record}      IF v_n >= v_cap THEN
         SET v_step = GREATEST(1, v_step DIV 4);
       ELSE
         IF v_hi > v_cut THEN
@@ -378,7 +386,7 @@ impl Dialect for Mysql {
     END LOOP;
   END IF;
 ",
-                audit = j.audit,
+                record = record("      "),
                 key = format!("{table}.{}", self.quote(j.key)),
                 schema = j.schema.map_or_else(|| "DATABASE()".to_string(), |s| self.literal(s)),
                 tn = self.literal(j.table_name),
@@ -389,15 +397,9 @@ impl Dialect for Mysql {
     SET v_t = UTC_TIMESTAMP(6);
     START TRANSACTION;
     DELETE FROM {table} WHERE {pred} ORDER BY {order} LIMIT p_batch;
-    SET v_n = ROW_COUNT();
-    SET v_total = v_total + v_n;
-    SET v_batches = v_batches + 1;
-    UPDATE {audit} SET rows_deleted = v_total WHERE id = v_audit;
-    COMMIT;
-    SET v_longest = GREATEST(v_longest, TIMESTAMPDIFF(MICROSECOND, v_t, UTC_TIMESTAMP(6)));
-  UNTIL v_n < p_batch END REPEAT;
+{record}  UNTIL v_n < p_batch END REPEAT;
 ",
-                audit = j.audit,
+                record = record("    "),
             ),
         };
         vec![
