@@ -180,7 +180,7 @@ mod tests {
         assert_eq!(parse("0 3 1 * *").unwrap().monthly_on(), Some(1));
         assert_eq!(parse("0 3 31 * *").unwrap().monthly_on(), None);
         // Day-of-month or day-of-week when both are restricted.
-        assert_eq!(cad("0 0 1 * 1").min_gap, 1_440 * 1);
+        assert_eq!(cad("0 0 1 * 1").min_gap, 1_440);
     }
 
     #[test]
