@@ -398,6 +398,7 @@ impl Cx<'_> {
 use super::ast::Rule as Rule_;
 
 pub(super) fn lower_file(file: FileId, base: usize, p: Pair<'_, Rule>, out: &mut File, diags: &mut Diagnostics) {
+    super::separation::check(file, base, &p, diags);
     let mut cx = Cx { file, base, diags };
     for item in p.into_inner() {
         let span = cx.span(&item);

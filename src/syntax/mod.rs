@@ -5,6 +5,7 @@
 
 pub mod ast;
 mod lower;
+mod separation;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
