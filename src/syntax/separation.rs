@@ -32,10 +32,7 @@ fn is_word(c: u8) -> bool {
 
 /// Rules whose text is one token: nothing inside them to check.
 fn is_token(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::ident | Rule::path | Rule::string | Rule::number | Rule::date | Rule::location_name | Rule::keyword
-    )
+    matches!(rule, Rule::ident | Rule::path | Rule::string | Rule::number | Rule::date | Rule::location_name)
 }
 
 /// Splits a run of letters into keywords, if it is a concatenation of them (fewest parts).

@@ -210,10 +210,7 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
             columns.extend(time_columns.iter().filter(|c| **c != key).cloned());
             let order_col = usable[0].1[0].clone();
             let range_cut = match usable.as_slice() {
-                [(k, cols)] if cols.len() == 1 => Some(match split(k.duration) {
-                    Ok(secs) => d.sub_seconds(d.now_var(), secs),
-                    Err(months) => d.sub_seconds(d.now_var(), min_span_days(months) * 86_400),
-                }),
+                [(k, cols)] if cols.len() == 1 => Some(latest_start(d, k, d.now_var())),
                 _ => None,
             };
             let expired = |now: &str| {
@@ -322,13 +319,19 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
 
 /// `start + duration <= now`, with an index-friendly range prefilter for calendar units.
 fn clock_pred(d: &dyn Dialect, start: &str, k: &Clock, now: &str) -> String {
+    let bound = latest_start(d, k, now);
     match split(k.duration) {
-        Ok(secs) => format!("{start} <= {}", d.sub_seconds(now, secs)),
-        Err(months) => format!(
-            "{start} <= {} AND {} <= {now}",
-            d.sub_seconds(now, min_span_days(months) * 86_400),
-            d.add_months(start, months)
-        ),
+        Ok(_) => format!("{start} <= {bound}"),
+        Err(months) => format!("{start} <= {bound} AND {} <= {now}", d.add_months(start, months)),
+    }
+}
+
+/// The latest start a clock can have and have run out by `now`: exact for fixed lengths of
+/// time, a lower bound of N calendar months otherwise.
+fn latest_start(d: &dyn Dialect, k: &Clock, now: &str) -> String {
+    match split(k.duration) {
+        Ok(secs) => d.sub_seconds(now, secs),
+        Err(months) => d.sub_seconds(now, min_span_days(months) * 86_400),
     }
 }
 
