@@ -271,9 +271,18 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
         assert_eq!(deleted as usize, rows.len() - want.len(), "{} audit", job.table_name);
     }
     let running = db
-        .query_i64("SELECT COUNT(*) FROM policyc_retention_audit WHERE outcome = 'running' AND job LIKE 'policyc_purge_sqljob%'")
+        .query_i64(&format!(
+            "SELECT COUNT(*) FROM policyc_retention_audit WHERE outcome = 'running' AND policy = '{prefix}_policy'"
+        ))
         .unwrap();
-    assert_eq!(running, Some(1), "the interrupted run stays recorded as unfinished");
+    assert_eq!(running, Some(0), "no run is left recorded as running");
+    let ended = db
+        .query_text(&format!(
+            "SELECT outcome FROM policyc_retention_audit WHERE outcome IN ('failed', 'interrupted') AND policy = '{prefix}_policy'"
+        ))
+        .unwrap();
+    let want = if d == DialectKind::Postgres { "interrupted" } else { "failed" };
+    assert_eq!(ended, vec![vec![want.to_string()]], "the failed run is closed (by itself, or by the next run)");
     assert_eq!(ids(db, &format!("{prefix}_forever")).len(), data[&format!("{prefix}_forever")].len());
     // Rows kept at the boundary expire while the test runs; they were checked above and go now,
     // so the re-run and `verify` below see none due.
@@ -431,6 +440,14 @@ fn killed(url: &str, prefix: &str) {
     let mut want: BTreeSet<i64> = (expired + 1..=expired + kept).collect();
     want.extend(&held);
     assert_eq!(ids(db.as_mut(), &job.table), want, "the re-run completes the job");
+    let outcomes = db
+        .query_text(&format!("SELECT outcome FROM policyc_retention_audit WHERE job = '{}' ORDER BY id", job.name))
+        .unwrap();
+    assert_eq!(
+        outcomes,
+        vec![vec!["interrupted".to_string()], vec!["ok".to_string()]],
+        "the re-run closes the killed run"
+    );
     cleanup(db.as_mut(), prefix);
 }
 

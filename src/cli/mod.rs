@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod lifecycle;
 mod purge;
+mod setup;
 mod verify;
 mod verify_redis;
 
@@ -64,6 +65,9 @@ pub enum Command {
     /// Compare two versions of a policy by meaning; classify each change (material, minor,
     /// editorial), write change notices, and gate CI on unannounced material changes.
     Diff(diff::Args),
+    /// Install (or update) a policy's SQL retention jobs in a database: shared tables,
+    /// indexes, procedures, and with `--schedule` the schedule.
+    Setup(setup::Args),
     /// Run the SQL retention jobs of a policy against a database.
     Purge(purge::Args),
     /// Check a live database against a policy's retention jobs.
@@ -72,6 +76,7 @@ pub enum Command {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -96,10 +101,23 @@ pub fn main() -> ExitCode {
         Command::Build(a) => build::run(&ctx, a),
         Command::Lifecycle(a) => lifecycle::run(&ctx, a),
         Command::Diff(a) => diff::run(&ctx, a),
+        Command::Setup(a) => setup::run(&ctx, a),
         Command::Purge(a) => purge::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
     };
     ExitCode::from(result.code())
+}
+
+/// A reader that closes stdout early (`policyc verify … | head`) ends the program quietly, as
+/// for any Unix tool, instead of making every later `print!` panic: the default SIGPIPE action,
+/// which Rust programs otherwise ignore. One place, so every subcommand behaves alike.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any thread exists; restoring a signal's
+    // default disposition installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// Settings shared by subcommands.
@@ -134,6 +152,19 @@ impl Outcome {
 /// Compiles each file and prints its diagnostics. Returns the compiled files (those that could
 /// be read) and the combined outcome.
 pub(crate) fn compile_all(ctx: &Ctx, files: &[PathBuf]) -> (Vec<(PathBuf, Compiled)>, Outcome) {
+    let (out, outcome, json) = compile_collect(ctx, files);
+    if ctx.format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into()));
+    }
+    (out, outcome)
+}
+
+/// [`compile_all`] for commands whose JSON document carries the diagnostics among other
+/// results: human diagnostics go to stderr, JSON ones are returned, not printed.
+pub(crate) fn compile_collect(
+    ctx: &Ctx,
+    files: &[PathBuf],
+) -> (Vec<(PathBuf, Compiled)>, Outcome, Vec<serde_json::Value>) {
     let mut outcome = Outcome::Ok;
     let mut out = Vec::new();
     let mut json = Vec::new();
@@ -171,10 +202,80 @@ pub(crate) fn compile_all(ctx: &Ctx, files: &[PathBuf]) -> (Vec<(PathBuf, Compil
             }
         }
     }
-    if ctx.format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into()));
+    (out, outcome, json)
+}
+
+/// A policy's jobs on one database, for `setup`, `purge` and `verify`.
+pub(crate) struct DbTarget {
+    pub db: Box<dyn crate::runner::Db>,
+    pub plan: crate::backend::sql::Plan,
+}
+
+/// The outcome of a database command: its JSON document (diagnostics, notes, an error, and
+/// the command's results) or, for humans, notes and errors on stderr.
+pub(crate) struct Report {
+    pub diagnostics: Vec<serde_json::Value>,
+    pub notes: Vec<String>,
+    pub error: Option<String>,
+}
+
+impl Report {
+    /// Prints the notes and error (human) or the whole document with `results` under `key`
+    /// (JSON, the only thing on stdout).
+    pub fn finish(&self, ctx: &Ctx, key: &str, results: serde_json::Value) {
+        match ctx.format {
+            Format::Human => {
+                for n in &self.notes {
+                    eprintln!("note: {n}");
+                }
+                if let Some(e) = &self.error {
+                    eprintln!("error: {e}");
+                }
+            }
+            Format::Json => {
+                let doc = serde_json::json!({
+                    "diagnostics": self.diagnostics,
+                    "notes": self.notes,
+                    "error": self.error,
+                    key: results,
+                });
+                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into()));
+            }
+        }
     }
-    (out, outcome)
+}
+
+/// Compiles the policy, connects, and plans the jobs of the stores the URL's engine serves
+/// (or only `store`). On failure, the report says why and the outcome how bad it is.
+pub(crate) fn open_db(
+    ctx: &Ctx,
+    policy: &Path,
+    url: &str,
+    store: Option<&str>,
+) -> (Result<DbTarget, Outcome>, Report, Outcome) {
+    let (compiled, outcome, diagnostics) = compile_collect(ctx, &[policy.to_path_buf()]);
+    let mut report = Report { diagnostics, notes: Vec::new(), error: None };
+    let Some(policy) = compiled.first().and_then(|(_, c)| c.policy.clone()) else {
+        return (Err(outcome.max(Outcome::PolicyErrors)), report, outcome);
+    };
+    let db = match crate::runner::connect(url) {
+        Ok(db) => db,
+        Err(e) => {
+            report.error = Some(format!("cannot connect: {e}"));
+            return (Err(Outcome::UsageOrIo), report, outcome);
+        }
+    };
+    match crate::runner::plan_for(&policy, db.as_ref(), store) {
+        Ok((plan, notes)) => {
+            report.notes = notes;
+            report.notes.extend(plan.notes.iter().cloned());
+            (Ok(DbTarget { db, plan }), report, outcome)
+        }
+        Err(e) => {
+            report.error = Some(e.0);
+            (Err(Outcome::UsageOrIo), report, outcome)
+        }
+    }
 }
 
 /// The file stem used to name a policy's output directory.

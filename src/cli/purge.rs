@@ -1,6 +1,7 @@
 //! `policyc purge --database-url URL POLICY`: runs the retention jobs of a policy.
 
-use super::{Ctx, Outcome, compile_all};
+use super::{Ctx, Outcome, open_db};
+use crate::diagnostics::Format;
 use crate::runner;
 use comfy_table::Table;
 use std::io::IsTerminal;
@@ -14,38 +15,48 @@ pub struct Args {
     pub database_url: String,
     /// The policy file.
     pub policy: PathBuf,
+    /// Only this store's jobs (default: every store of the URL's engine).
+    #[arg(long)]
+    pub store: Option<String>,
     /// Count what would be deleted; delete nothing.
     #[arg(long)]
     pub dry_run: bool,
     /// Rows per batch (each batch is its own transaction).
     #[arg(long, default_value_t = crate::backend::sql::DEFAULT_BATCH)]
     pub batch_size: u32,
-    /// Also install the schedule (pg_cron job or MariaDB event).
-    #[arg(long)]
-    pub schedule: bool,
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
-    let (compiled, outcome) = compile_all(ctx, std::slice::from_ref(&args.policy));
-    let Some(policy) = compiled.first().and_then(|(_, c)| c.policy.clone()) else {
-        return outcome.max(Outcome::PolicyErrors);
-    };
-    let mut db = match runner::connect(&args.database_url) {
-        Ok(db) => db,
-        Err(e) => {
-            eprintln!("error: cannot connect: {e}");
-            return Outcome::UsageOrIo;
+    let (target, mut report, outcome) = open_db(ctx, &args.policy, &args.database_url, args.store.as_deref());
+    let mut target = match target {
+        Ok(t) => t,
+        Err(o) => {
+            report.finish(ctx, "jobs", serde_json::json!([]));
+            return o;
         }
     };
-    let plan = runner::plan_for(&policy, db.as_ref());
-    if args.schedule
-        && !args.dry_run
-        && let Err(e) = runner::install(db.as_mut(), &plan, true)
-    {
-        eprintln!("error: cannot install the schedule: {e}");
-        return Outcome::UsageOrIo;
+    let (db, plan) = (target.db.as_mut(), &target.plan);
+    if !args.dry_run {
+        match runner::setup_problems(db, plan) {
+            Ok(p) if p.is_empty() => {}
+            Ok(p) => {
+                report.error = Some(format!(
+                    "the retention jobs are not installed: {}; install them with `policyc setup --database-url {} {}`",
+                    p.join("; "),
+                    args.database_url,
+                    args.policy.display()
+                ));
+                report.finish(ctx, "jobs", serde_json::json!([]));
+                return Outcome::UsageOrIo;
+            }
+            Err(e) => {
+                report.error = Some(e.0);
+                report.finish(ctx, "jobs", serde_json::json!([]));
+                return Outcome::UsageOrIo;
+            }
+        }
     }
-    let bar = std::io::stderr().is_terminal().then(|| {
+    let bar = (ctx.format == Format::Human && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(plan.jobs.len() as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
@@ -54,7 +65,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         b
     });
     let mut started = String::new();
-    let res = runner::purge(db.as_mut(), &plan, args.batch_size, args.dry_run, &mut |job, rows| {
+    let res = runner::purge(db, plan, args.batch_size, args.dry_run, &mut |job, rows| {
         if let Some(b) = &bar {
             if started != job.name {
                 if !started.is_empty() {
@@ -71,27 +82,46 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     let reports = match res {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            report.error = Some(e.0);
+            report.finish(ctx, "jobs", serde_json::json!([]));
             return Outcome::UsageOrIo;
         }
     };
-    let mut t = Table::new();
-    if args.dry_run {
-        t.set_header(["category", "table", "rows to delete", "oldest kept (s)", "status"]);
-    } else {
-        t.set_header(["category", "table", "rows deleted", "time (ms)", "status"]);
+    let failed = reports.iter().any(|r| r.error.is_some());
+    match ctx.format {
+        Format::Json => {
+            let jobs: Vec<serde_json::Value> = reports
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "category": r.category, "table": r.table, "rows": r.rows,
+                        "oldest_kept_secs": r.oldest_surviving,
+                        "elapsed_ms": u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX),
+                        "error": r.error,
+                    })
+                })
+                .collect();
+            report.finish(ctx, "jobs", serde_json::json!(jobs));
+        }
+        Format::Human => {
+            report.finish(ctx, "jobs", serde_json::Value::Null);
+            let mut t = Table::new();
+            if args.dry_run {
+                t.set_header(["category", "table", "rows to delete", "oldest kept (s)", "status"]);
+            } else {
+                t.set_header(["category", "table", "rows deleted", "time (ms)", "status"]);
+            }
+            for r in &reports {
+                let status = r.error.clone().unwrap_or_else(|| "ok".into());
+                let third = if args.dry_run {
+                    r.oldest_surviving.map_or_else(|| "-".into(), |s| s.to_string())
+                } else {
+                    r.elapsed.as_millis().to_string()
+                };
+                t.add_row([r.category.clone(), r.table.clone(), r.rows.to_string(), third, status]);
+            }
+            println!("{t}");
+        }
     }
-    let mut failed = false;
-    for r in &reports {
-        failed |= r.error.is_some();
-        let status = r.error.clone().unwrap_or_else(|| "ok".into());
-        let third = if args.dry_run {
-            r.oldest_surviving.map_or_else(|| "-".into(), |s| s.to_string())
-        } else {
-            r.elapsed.as_millis().to_string()
-        };
-        t.add_row([r.category.clone(), r.table.clone(), r.rows.to_string(), third, status]);
-    }
-    println!("{t}");
     if failed { Outcome::PolicyErrors } else { outcome }
 }

@@ -1,7 +1,8 @@
 //! `policyc verify --database-url URL POLICY`: checks a live database against the policy;
 //! `policyc verify --redis-url URL [--pattern P] [--fix] POLICY`: checks Redis key TTLs.
 
-use super::{Ctx, Outcome, compile_all};
+use super::{Ctx, Outcome, open_db};
+use crate::diagnostics::Format;
 use crate::runner;
 use comfy_table::Table;
 use std::path::PathBuf;
@@ -23,6 +24,10 @@ pub struct Args {
     /// reported, never changed).
     #[arg(long, requires = "redis_url")]
     pub fix: bool,
+    /// With `--database-url`: only this store's jobs (default: every store of the URL's
+    /// engine).
+    #[arg(long, requires = "database_url")]
+    pub store: Option<String>,
     /// The policy file.
     pub policy: PathBuf,
 }
@@ -37,36 +42,48 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         (Some(url), None) => url,
         (None, None) => return Outcome::UsageOrIo,
     };
-    let (compiled, outcome) = compile_all(ctx, std::slice::from_ref(&args.policy));
-    let Some(policy) = compiled.first().and_then(|(_, c)| c.policy.clone()) else {
-        return outcome.max(Outcome::PolicyErrors);
-    };
-    let mut db = match runner::connect(&database_url) {
-        Ok(db) => db,
-        Err(e) => {
-            eprintln!("error: cannot connect: {e}");
-            return Outcome::UsageOrIo;
+    let (target, mut report, outcome) = open_db(ctx, &args.policy, &database_url, args.store.as_deref());
+    let mut target = match target {
+        Ok(t) => t,
+        Err(o) => {
+            report.finish(ctx, "findings", serde_json::json!([]));
+            return o;
         }
     };
-    let plan = runner::plan_for(&policy, db.as_ref());
-    let findings = match runner::verify(db.as_mut(), &plan) {
+    let findings = match runner::verify(target.db.as_mut(), &target.plan) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}");
+            report.error = Some(e.0);
+            report.finish(ctx, "findings", serde_json::json!([]));
             return Outcome::UsageOrIo;
         }
     };
-    let mut t = Table::new();
-    t.set_header(["category", "check", "result", "detail"]);
-    for f in &findings {
-        t.add_row([f.category.clone(), f.check.clone(), if f.ok { "ok" } else { "FAIL" }.into(), f.detail.clone()]);
-    }
-    println!("{t}");
     let failed = findings.iter().filter(|f| !f.ok).count();
-    if failed > 0 {
-        eprintln!("{failed} finding(s)");
-        Outcome::PolicyErrors
-    } else {
-        outcome
+    match ctx.format {
+        Format::Json => {
+            let list: Vec<serde_json::Value> = findings
+                .iter()
+                .map(|f| serde_json::json!({"category": f.category, "check": f.check, "ok": f.ok, "detail": f.detail}))
+                .collect();
+            report.finish(ctx, "findings", serde_json::json!(list));
+        }
+        Format::Human => {
+            report.finish(ctx, "findings", serde_json::Value::Null);
+            let mut t = Table::new();
+            t.set_header(["category", "check", "result", "detail"]);
+            for f in &findings {
+                t.add_row([
+                    f.category.clone(),
+                    f.check.clone(),
+                    if f.ok { "ok" } else { "FAIL" }.into(),
+                    f.detail.clone(),
+                ]);
+            }
+            println!("{t}");
+            if failed > 0 {
+                eprintln!("{failed} finding(s)");
+            }
+        }
     }
+    if failed > 0 { Outcome::PolicyErrors } else { outcome }
 }

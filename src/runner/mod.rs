@@ -5,8 +5,10 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
-use crate::backend::sql::{AUDIT_TABLE, DialectKind, Job, Plan};
-use crate::model::Policy;
+use crate::backend::sql::{
+    AUDIT_TABLE, DialectKind, HOLD_TABLE, INSTALLED_TABLE, Job, Plan, TABLES_OBJECT, TABLES_VERSION,
+};
+use crate::model::{Policy, StoreKind};
 use std::time::{Duration, Instant};
 
 /// A failure talking to the database.
@@ -40,9 +42,16 @@ pub trait Db {
     fn columns(&mut self, job: &Job) -> Result<Vec<(String, String)>, RunError>;
     /// Names of the indexes on a table.
     fn indexes(&mut self, job: &Job) -> Result<Vec<String>, RunError>;
-    /// Whether the job's schedule is installed and the scheduler runs (`Ok(None)`: the runner
-    /// is the scheduler).
-    fn schedule_status(&mut self, job: &Job) -> Result<Option<Result<(), String>>, RunError>;
+    /// Whether the job's schedule is installed, runs `call`, and the scheduler runs
+    /// (`Ok(None)`: the runner is the scheduler).
+    fn schedule_status(&mut self, job: &Job, call: &str) -> Result<Option<Result<(), String>>, RunError>;
+    /// Whether a table of the connection's default schema exists.
+    fn table_exists(&mut self, name: &str) -> Result<bool, RunError>;
+    /// Starts a setup: waits for any other setup to finish (a lock) and, where DDL is
+    /// transactional, opens the transaction it runs in.
+    fn begin_setup(&mut self) -> Result<(), RunError>;
+    /// Ends a setup: commits (or with `ok` false rolls back) and releases the lock.
+    fn end_setup(&mut self, ok: bool) -> Result<(), RunError>;
 }
 
 /// Opens `postgres://…`, `mysql://…` or `sqlite://PATH`.
@@ -58,9 +67,29 @@ pub fn connect(url: &str) -> Result<Box<dyn Db>, RunError> {
     }
 }
 
-/// Applies the idempotent setup (audit and hold tables, indexes, procedures) and, when
-/// `schedule` is set, the schedule.
+/// Applies the idempotent setup (shared tables, indexes, procedures, the record of what was
+/// installed) and, when `schedule` is set, the schedule: under a lock, so concurrent setups
+/// take turns, and in one transaction where the engine's DDL is transactional (PostgreSQL,
+/// SQLite), so a failed setup leaves nothing half-applied there.
 pub fn install(db: &mut dyn Db, plan: &Plan, schedule: bool) -> Result<(), RunError> {
+    db.begin_setup()?;
+    let res = install_locked(db, plan, schedule);
+    match db.end_setup(res.is_ok()) {
+        Ok(()) => res,
+        Err(e) => res.and(Err(e)),
+    }
+}
+
+fn install_locked(db: &mut dyn Db, plan: &Plan, schedule: bool) -> Result<(), RunError> {
+    let d = plan.syntax();
+    // An engine without `ADD COLUMN IF NOT EXISTS` (SQLite): look, then add.
+    if d.add_column_if_missing(AUDIT_TABLE, "policy", "TEXT").is_none()
+        && db.table_exists(AUDIT_TABLE)?
+        && db.query_i64(&format!("SELECT COUNT(*) FROM pragma_table_info('{AUDIT_TABLE}') WHERE name = 'policy'"))?
+            == Some(0)
+    {
+        db.exec(&format!("ALTER TABLE {} ADD COLUMN policy TEXT", d.quote(AUDIT_TABLE)))?;
+    }
     for s in &plan.setup {
         db.exec(s)?;
     }
@@ -70,6 +99,48 @@ pub fn install(db: &mut dyn Db, plan: &Plan, schedule: bool) -> Result<(), RunEr
         }
     }
     Ok(())
+}
+
+/// What is missing or stale in a database for running a plan's jobs; empty when the setup
+/// installed is this plan's.
+pub fn setup_problems(db: &mut dyn Db, plan: &Plan) -> Result<Vec<String>, RunError> {
+    let mut out = Vec::new();
+    for t in [AUDIT_TABLE, HOLD_TABLE, INSTALLED_TABLE] {
+        if !db.table_exists(t)? {
+            out.push(format!("table `{t}` does not exist"));
+        }
+    }
+    if !out.is_empty() {
+        return Ok(out);
+    }
+    let d = plan.syntax();
+    let mut names = vec![d.literal(TABLES_OBJECT)];
+    names.extend(plan.jobs.iter().map(|j| d.literal(&j.name)));
+    let rows = db.query_text(&format!(
+        "SELECT object, policy, hash FROM {} WHERE object IN ({})",
+        d.quote(INSTALLED_TABLE),
+        names.join(", ")
+    ))?;
+    let row = |name: &str| rows.iter().find(|r| r[0] == name);
+    match row(TABLES_OBJECT) {
+        Some(r) if r[2] == TABLES_VERSION => {}
+        Some(r) => out.push(format!("the shared tables are at version {}, this policyc needs {TABLES_VERSION}", r[2])),
+        None => out.push("the shared tables' version is not recorded".into()),
+    }
+    for j in &plan.jobs {
+        match row(&j.name) {
+            None => out.push(format!("job `{}` ({}) is not installed", j.name, j.category)),
+            Some(r) if r[1] != plan.policy => {
+                out.push(format!("job `{}` is installed by policy `{}`: the name collides", j.name, r[1]))
+            }
+            Some(r) if r[2] != j.hash => out.push(format!(
+                "job `{}` ({}) was installed from another definition (another version of the policy or of policyc)",
+                j.name, j.category
+            )),
+            Some(_) => {}
+        }
+    }
+    Ok(out)
 }
 
 /// The result of one job.
@@ -116,8 +187,14 @@ pub fn purge(
     dry_run: bool,
     progress: &mut dyn FnMut(&Job, u64),
 ) -> Result<Vec<JobReport>, RunError> {
+    // A purge never installs: half a setup applied by a purge that then fails is worse than
+    // a clear refusal. A dry run reads only the tables, and the holds where they exist.
+    let holds = db.table_exists(HOLD_TABLE)?;
     if !dry_run {
-        install(db, plan, false)?;
+        let problems = setup_problems(db, plan)?;
+        if !problems.is_empty() {
+            return Err(RunError(format!("the retention jobs are not installed: {}", problems.join("; "))));
+        }
     }
     let jobs: Vec<&Job> = plan.jobs.iter().collect();
     let fks = db.foreign_keys(&jobs).unwrap_or_default();
@@ -134,9 +211,10 @@ pub fn purge(
             error: None,
         };
         let res = if dry_run {
-            db.query_i64(&plan.count_expired(job)).and_then(|n| {
+            let count = if holds { plan.count_expired(job) } else { plan.count_expired_unheld(job) };
+            db.query_i64(&count).and_then(|n| {
                 r.rows = n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
-                r.oldest_surviving = db.query_i64(&plan.oldest_surviving(job))?;
+                r.oldest_surviving = if holds { db.query_i64(&plan.oldest_surviving(job))? } else { None };
                 Ok(())
             })
         } else {
@@ -176,16 +254,46 @@ fn run_within_secs(cron: &str) -> i64 {
     gap + (gap / 4).max(3_600)
 }
 
-/// Checks a live database against the plan.
+/// The category of findings about the database as a whole.
+pub const SETUP_CATEGORY: &str = "(setup)";
+
+/// Checks a live database against the plan; what setup never installed is reported, and the
+/// rest is checked all the same.
 pub fn verify(db: &mut dyn Db, plan: &Plan) -> Result<Vec<Finding>, RunError> {
     let mut out = Vec::new();
     let jobs: Vec<&Job> = plan.jobs.iter().collect();
     let fks = db.foreign_keys(&jobs)?;
     let d = plan.syntax();
+    let audit = db.table_exists(AUDIT_TABLE)?;
+    let holds = db.table_exists(HOLD_TABLE)?;
+    let problems = setup_problems(db, plan)?;
+    let tables_missing = problems.iter().any(|p| p.starts_with("table "));
+    out.push(Finding {
+        category: SETUP_CATEGORY.into(),
+        check: "setup".into(),
+        ok: !tables_missing,
+        detail: if tables_missing {
+            format!("not installed: {} (install with `policyc setup`)", problems.join("; "))
+        } else {
+            "shared tables present".into()
+        },
+    });
     for job in &plan.jobs {
         let mut f = |check: &str, ok: bool, detail: String| {
             out.push(Finding { category: job.category.clone(), check: check.to_string(), ok, detail })
         };
+        if !tables_missing {
+            let mine: Vec<&String> = problems.iter().filter(|p| p.contains(&format!("`{}`", job.name))).collect();
+            f(
+                "installed",
+                mine.is_empty(),
+                if mine.is_empty() {
+                    format!("`{}` installed by policy `{}`", job.name, plan.policy)
+                } else {
+                    mine.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ")
+                },
+            );
+        }
         let cols = db.columns(job)?;
         if cols.is_empty() {
             f("table", false, format!("table `{}` does not exist", job.table_text));
@@ -211,20 +319,24 @@ pub fn verify(db: &mut dyn Db, plan: &Plan) -> Result<Vec<Finding>, RunError> {
             lacking.is_empty(),
             if lacking.is_empty() { "present".into() } else { format!("missing {}", lacking.join(", ")) },
         );
-        match db.schedule_status(job)? {
+        let call = plan.call(job, crate::backend::sql::DEFAULT_BATCH).unwrap_or_default();
+        match db.schedule_status(job, &call)? {
             None => f("schedule", true, "run by `policyc purge` (no scheduler in SQLite)".into()),
             Some(Ok(())) => f("schedule", true, format!("scheduled `{}`", job.schedule)),
             Some(Err(e)) => f("schedule", false, e),
         }
-        let last = db
-            .query_i64(&format!(
+        let last = if !audit {
+            None
+        } else {
+            db.query_i64(&format!(
                 "SELECT {} - MAX({}) FROM {} WHERE job = {} AND outcome = 'ok'",
                 d.epoch(d.now_expr()),
                 d.epoch("finished_at"),
                 d.quote(AUDIT_TABLE),
                 d.literal(&job.name)
             ))
-            .unwrap_or(None);
+            .unwrap_or(None)
+        };
         let within = run_within_secs(&job.schedule);
         match last {
             Some(age) if age <= within => f("last run", true, format!("succeeded {age} s ago")),
@@ -233,10 +345,13 @@ pub fn verify(db: &mut dyn Db, plan: &Plan) -> Result<Vec<Finding>, RunError> {
                 false,
                 format!("last success {age} s ago (expected within {within} s, schedule `{}`)", job.schedule),
             ),
+            None if !audit => f("last run", false, format!("no audit table `{AUDIT_TABLE}` (not installed)")),
             None => f("last run", false, "no successful run recorded".into()),
         }
         if cols_ok {
-            let overdue = db.query_i64(&plan.count_expired(job))?.unwrap_or(0);
+            // Without the hold table no row is held.
+            let count = if holds { plan.count_expired(job) } else { plan.count_expired_unheld(job) };
+            let overdue = db.query_i64(&count)?.unwrap_or(0);
             f(
                 "overdue rows",
                 overdue == 0,
@@ -276,7 +391,53 @@ fn time_type_ok(d: DialectKind, ty: &str) -> bool {
     }
 }
 
-/// The plan for a database URL's dialect.
-pub fn plan_for(policy: &Policy, db: &dyn Db) -> Plan {
-    crate::backend::sql::plan(policy, db.dialect())
+/// The store kind a dialect serves.
+fn kind_of(d: DialectKind) -> StoreKind {
+    match d {
+        DialectKind::Postgres => StoreKind::Postgres,
+        DialectKind::Mysql => StoreKind::Mysql,
+        DialectKind::Sqlite => StoreKind::Sqlite,
+    }
+}
+
+fn kind_name(k: StoreKind) -> &'static str {
+    StoreKind::ALL.iter().find(|(_, v)| *v == k).map_or("other", |(n, _)| n)
+}
+
+/// The plan for the stores a connection serves: those of the URL's engine, or only `store`.
+/// Also returns a note for each SQL store left out. Errors when `store` is not a store of the
+/// URL's engine, or when the policy has no store of it.
+pub fn plan_for(policy: &Policy, db: &dyn Db, store: Option<&str>) -> Result<(Plan, Vec<String>), RunError> {
+    let d = db.dialect();
+    let kind = kind_of(d);
+    if let Some(name) = store {
+        match policy.stores.iter().find(|s| s.name == name) {
+            None => return Err(RunError(format!("the policy has no store `{name}`"))),
+            Some(s) if s.kind != kind => {
+                return Err(RunError(format!(
+                    "store `{name}` is of kind {}, but the database URL is {}",
+                    kind_name(s.kind),
+                    d.name()
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    let keep = |s: &crate::model::Store| s.kind == kind && store.is_none_or(|n| n == s.name);
+    let notes: Vec<String> = policy
+        .stores
+        .iter()
+        .filter(|s| s.kind.is_sql() && !keep(s))
+        .map(|s| {
+            if s.kind == kind {
+                format!("store `{}` skipped (--store {})", s.name, store.unwrap_or_default())
+            } else {
+                format!("store `{}` ({}) skipped: the database URL is {}", s.name, kind_name(s.kind), d.name())
+            }
+        })
+        .collect();
+    if !policy.stores.iter().any(keep) {
+        return Err(RunError(format!("the policy has no {} store", d.name())));
+    }
+    Ok((crate::backend::sql::plan_stores(policy, d, &keep), notes))
 }

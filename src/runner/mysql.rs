@@ -53,13 +53,14 @@ impl Db for My {
     }
     fn run_job(&mut self, plan: &Plan, job: &Job, batch: u32, on_batch: &mut dyn FnMut(u64)) -> Result<u64, RunError> {
         let call = plan.call(job, batch).ok_or_else(|| RunError("no procedure".into()))?;
+        // The procedure returns its own audit row: other runs may have written later ones.
+        self.exec("SET @policyc_audit = NULL")?;
         self.exec(&call)?;
-        let n = self
-            .query_i64(&format!(
-                "SELECT rows_deleted FROM policyc_retention_audit WHERE job = '{}' ORDER BY id DESC LIMIT 1",
-                job.name
-            ))?
-            .unwrap_or(0);
+        let id = self
+            .query_i64("SELECT @policyc_audit")?
+            .ok_or_else(|| RunError(format!("`{call}` returned no audit row")))?;
+        let n =
+            self.query_i64(&format!("SELECT rows_deleted FROM policyc_retention_audit WHERE id = {id}"))?.unwrap_or(0);
         let n = u64::try_from(n).unwrap_or(0);
         on_batch(n);
         Ok(n)
@@ -87,19 +88,41 @@ impl Db for My {
         ))?;
         Ok(rows.into_iter().map(|r| r[0].clone()).collect())
     }
-    fn schedule_status(&mut self, job: &Job) -> Result<Option<Result<(), String>>, RunError> {
+    fn schedule_status(&mut self, job: &Job, call: &str) -> Result<Option<Result<(), String>>, RunError> {
         let on = self.query_text("SELECT @@GLOBAL.event_scheduler")?;
-        let n = self
-            .query_i64(&format!(
-                "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() AND EVENT_NAME = '{}' AND STATUS = 'ENABLED'",
-                job.name
-            ))?
-            .unwrap_or(0);
+        let body = self.query_text(&format!(
+            "SELECT EVENT_DEFINITION FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() AND EVENT_NAME = '{}' AND STATUS = 'ENABLED'",
+            job.name
+        ))?;
         let on = on.first().and_then(|r| r.first()).is_some_and(|v| v.eq_ignore_ascii_case("on") || v == "1");
-        Ok(Some(match (n > 0, on) {
-            (true, true) => Ok(()),
-            (false, _) => Err(format!("no enabled event `{}`", job.name)),
-            (true, false) => Err("event_scheduler is OFF: events never run (SET GLOBAL event_scheduler = ON)".into()),
+        Ok(Some(match (body.first(), on) {
+            (None, _) => Err(format!("no enabled event `{}`", job.name)),
+            (Some(r), _) if r[0].trim() != call => {
+                Err(format!("event `{}` runs `{}`, not `{call}`: another job has this name", job.name, r[0].trim()))
+            }
+            (Some(_), true) => Ok(()),
+            (Some(_), false) => {
+                Err("event_scheduler is OFF: events never run (SET GLOBAL event_scheduler = ON)".into())
+            }
         }))
+    }
+    fn table_exists(&mut self, name: &str) -> Result<bool, RunError> {
+        Ok(self
+            .query_i64(&format!(
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{name}'"
+            ))?
+            .unwrap_or(0)
+            > 0)
+    }
+    fn begin_setup(&mut self) -> Result<(), RunError> {
+        // DDL commits implicitly here, so setups take turns on a named lock instead; every
+        // statement is idempotent and procedures and events are replaced in place.
+        match self.query_i64("SELECT GET_LOCK('policyc_setup', 600)")? {
+            Some(1) => Ok(()),
+            _ => Err(RunError("another setup held `policyc_setup` for 10 minutes".into())),
+        }
+    }
+    fn end_setup(&mut self, _: bool) -> Result<(), RunError> {
+        self.exec("DO RELEASE_LOCK('policyc_setup')")
     }
 }

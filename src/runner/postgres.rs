@@ -45,13 +45,22 @@ impl Db for Pg {
     }
     fn run_job(&mut self, plan: &Plan, job: &Job, batch: u32, on_batch: &mut dyn FnMut(u64)) -> Result<u64, RunError> {
         let call = plan.call(job, batch).ok_or_else(|| RunError("no procedure".into()))?;
-        self.exec(&call)?;
-        let n = self
-            .query_i64(&format!(
-                "SELECT rows_deleted FROM policyc_retention_audit WHERE job = '{}' ORDER BY id DESC LIMIT 1",
-                job.name
-            ))?
-            .unwrap_or(0);
+        // The procedure returns its own audit row: other runs may have written later ones.
+        let rows = match self.query_text(&call) {
+            Ok(r) => r,
+            Err(e) => {
+                // A failed run leaves the job's session lock held; this session holds no other.
+                let _ = self.exec("SELECT pg_advisory_unlock_all()");
+                return Err(e);
+            }
+        };
+        let id: i64 = rows
+            .first()
+            .and_then(|r| r.first())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| RunError(format!("`{call}` returned no audit row")))?;
+        let n =
+            self.query_i64(&format!("SELECT rows_deleted FROM policyc_retention_audit WHERE id = {id}"))?.unwrap_or(0);
         let n = u64::try_from(n).unwrap_or(0);
         on_batch(n);
         Ok(n)
@@ -86,15 +95,39 @@ impl Db for Pg {
         ))?;
         Ok(rows.into_iter().map(|r| r[0].clone()).collect())
     }
-    fn schedule_status(&mut self, job: &Job) -> Result<Option<Result<(), String>>, RunError> {
+    fn schedule_status(&mut self, job: &Job, call: &str) -> Result<Option<Result<(), String>>, RunError> {
         let has_cron = self.query_i64("SELECT count(*) FROM pg_extension WHERE extname = 'pg_cron'")?.unwrap_or(0);
         if has_cron == 0 {
             return Ok(Some(Err("the pg_cron extension is not installed in this database".into())));
         }
-        let n = self
-            .query_i64(&format!("SELECT count(*) FROM cron.job WHERE jobname = '{}' AND active", job.name))?
-            .unwrap_or(0);
-        Ok(Some(if n > 0 { Ok(()) } else { Err(format!("no active pg_cron job `{}`", job.name)) }))
+        let cmds =
+            self.query_text(&format!("SELECT command FROM cron.job WHERE jobname = '{}' AND active", job.name))?;
+        Ok(Some(match cmds.first() {
+            None => Err(format!("no active pg_cron job `{}`", job.name)),
+            Some(r) if r[0].trim() != call => Err(format!(
+                "pg_cron job `{}` runs `{}`, not `{call}`: another job has this name",
+                job.name,
+                r[0].trim()
+            )),
+            Some(_) => Ok(()),
+        }))
+    }
+    fn table_exists(&mut self, name: &str) -> Result<bool, RunError> {
+        Ok(self
+            .query_i64(&format!(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = '{name}'"
+            ))?
+            .unwrap_or(0)
+            > 0)
+    }
+    fn begin_setup(&mut self) -> Result<(), RunError> {
+        // DDL is transactional: all of the setup or none; the transaction-scoped lock makes
+        // concurrent setups take turns (catalogue rows are not safe to create concurrently).
+        self.exec("BEGIN")?;
+        self.exec("SELECT pg_advisory_xact_lock(hashtext('policyc_setup'))")
+    }
+    fn end_setup(&mut self, ok: bool) -> Result<(), RunError> {
+        self.exec(if ok { "COMMIT" } else { "ROLLBACK" })
     }
 }
 

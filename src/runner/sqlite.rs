@@ -54,25 +54,32 @@ impl Db for Lite {
         self.0
             .execute(
                 &plan.audit_start(),
-                named_params! {":job": job.name, ":category": job.category, ":table": job.table_text, ":now": now},
+                named_params! {":policy": plan.policy, ":job": job.name, ":category": job.category, ":table": job.table_text, ":now": now},
             )
             .map_err(RunError::from)?;
         let id = self.0.last_insert_rowid();
         let del = plan.batch_delete(job, batch);
         let upd = plan.audit_update();
         let mut total: u64 = 0;
-        loop {
-            // One short transaction per batch; the audit progress commits with it.
-            let tx = self.0.transaction().map_err(RunError::from)?;
-            let n = tx.execute(&del, named_params! {":now": now}).map_err(RunError::from)?;
-            total += n as u64;
-            tx.execute(&upd, named_params! {":id": id, ":rows": total as i64, ":outcome": "running"})
-                .map_err(RunError::from)?;
-            tx.commit().map_err(RunError::from)?;
-            on_batch(n as u64);
-            if (n as u64) < u64::from(batch) {
-                break;
+        let mut batches = || -> Result<(), RunError> {
+            loop {
+                // One short transaction per batch; the audit progress commits with it.
+                let tx = self.0.transaction().map_err(RunError::from)?;
+                let n = tx.execute(&del, named_params! {":now": now}).map_err(RunError::from)?;
+                total += n as u64;
+                tx.execute(&upd, named_params! {":id": id, ":rows": total as i64, ":outcome": "running"})
+                    .map_err(RunError::from)?;
+                tx.commit().map_err(RunError::from)?;
+                on_batch(n as u64);
+                if (n as u64) < u64::from(batch) {
+                    return Ok(());
+                }
             }
+        };
+        if let Err(e) = batches() {
+            // The failed batch rolled back; the run is over and says so.
+            let _ = self.0.execute(&upd, named_params! {":id": id, ":rows": total as i64, ":outcome": "failed"});
+            return Err(e);
         }
         self.0
             .execute(&upd, named_params! {":id": id, ":rows": total as i64, ":outcome": "ok"})
@@ -97,18 +104,36 @@ impl Db for Lite {
         Ok(out)
     }
     fn columns(&mut self, job: &Job) -> Result<Vec<(String, String)>, RunError> {
-        let rows =
-            self.query_text(&format!("SELECT name, lower(type) FROM pragma_table_info('{}')", job.table_name))?;
+        let rows = self.query_text(&format!(
+            "SELECT name, lower(type) FROM pragma_table_info('{}', '{}')",
+            job.table_name,
+            job.schema.as_deref().unwrap_or("main")
+        ))?;
         Ok(rows.into_iter().map(|r| (r[0].clone(), r[1].clone())).collect())
     }
     fn indexes(&mut self, job: &Job) -> Result<Vec<String>, RunError> {
         let rows = self.query_text(&format!(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{}'",
+            "SELECT name FROM \"{}\".sqlite_master WHERE type = 'index' AND tbl_name = '{}'",
+            job.schema.as_deref().unwrap_or("main"),
             job.table_name
         ))?;
         Ok(rows.into_iter().map(|r| r[0].clone()).collect())
     }
-    fn schedule_status(&mut self, _: &Job) -> Result<Option<Result<(), String>>, RunError> {
+    fn schedule_status(&mut self, _: &Job, _: &str) -> Result<Option<Result<(), String>>, RunError> {
         Ok(None)
+    }
+    fn table_exists(&mut self, name: &str) -> Result<bool, RunError> {
+        Ok(self
+            .query_i64(&format!("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{name}'"))?
+            .unwrap_or(0)
+            > 0)
+    }
+    fn begin_setup(&mut self) -> Result<(), RunError> {
+        // Takes the write lock at once: concurrent setups wait (busy timeout), and the whole
+        // setup commits or not at all.
+        self.exec("BEGIN IMMEDIATE")
+    }
+    fn end_setup(&mut self, ok: bool) -> Result<(), RunError> {
+        self.exec(if ok { "COMMIT" } else { "ROLLBACK" })
     }
 }

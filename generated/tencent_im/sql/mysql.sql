@@ -4,12 +4,16 @@
 -- Apply statement by statement: each starts at a line beginning with
 -- `-- policyc:statement`. Every statement is idempotent.
 -- Time columns are DATETIME in UTC. Events run only with `SET GLOBAL event_scheduler = ON`.
--- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged.
+-- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged;
+-- keys match as exact bytes (no case folding, no trailing-space padding).
+-- policyc_installed records each job's policy and definition hash: `policyc purge` runs only
+-- what `policyc setup` (or this file) installed.
 
 -- ==== setup ====
 -- policyc:statement
 CREATE TABLE IF NOT EXISTS `policyc_retention_audit` (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
+  policy VARCHAR(255),
   job VARCHAR(255) NOT NULL,
   category VARCHAR(255) NOT NULL,
   table_name VARCHAR(255) NOT NULL,
@@ -22,18 +26,29 @@ CREATE TABLE IF NOT EXISTS `policyc_retention_audit` (
 );
 -- policyc:statement
 CREATE TABLE IF NOT EXISTS `policyc_legal_hold` (
-  table_name VARCHAR(255) NOT NULL,
-  row_key VARCHAR(255) NOT NULL,
+  table_name VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
+  row_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
   reason TEXT,
   placed_at DATETIME(6),
   PRIMARY KEY (table_name, row_key)
 );
 -- policyc:statement
-CREATE INDEX IF NOT EXISTS `policyc_im_log_data_requested_at_idx` ON `im_log_data` (`requested_at`);
+CREATE TABLE IF NOT EXISTS `policyc_installed` (
+  object VARCHAR(255) NOT NULL PRIMARY KEY,
+  policy VARCHAR(255) NOT NULL,
+  hash VARCHAR(255) NOT NULL,
+  installed_at DATETIME(6) NOT NULL
+);
 -- policyc:statement
-DROP PROCEDURE IF EXISTS `policyc_purge_log_data`;
+ALTER TABLE `policyc_retention_audit` ADD COLUMN IF NOT EXISTS policy VARCHAR(255);
 -- policyc:statement
-CREATE PROCEDURE `policyc_purge_log_data`(IN p_batch INT)
+ALTER TABLE `policyc_legal_hold` MODIFY table_name VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL, MODIFY row_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL;
+-- policyc:statement
+INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_tables', '*', '2', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
+-- policyc:statement
+CREATE INDEX IF NOT EXISTS `policyc_tencent_im__im_log_data_requested_at_idx` ON `im_log_data` (`requested_at`);
+-- policyc:statement
+CREATE OR REPLACE PROCEDURE `policyc_purge_tencent_im__log_data`(IN p_batch INT, OUT p_audit BIGINT)
 BEGIN
   DECLARE v_now DATETIME(6);
   DECLARE v_cut DATETIME(6);
@@ -51,12 +66,35 @@ BEGIN
   DECLARE v_audit BIGINT;
   DECLARE v_n BIGINT DEFAULT 0;
   DECLARE v_total BIGINT DEFAULT 0;
+  DECLARE v_tz VARCHAR(64) DEFAULT @@session.time_zone;
+  DECLARE v_locked INT DEFAULT 0;
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    IF v_audit IS NOT NULL THEN
+      UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed' WHERE id = v_audit;
+      COMMIT;
+    END IF;
+    SET time_zone = v_tz;
+    IF v_locked = 1 THEN
+      DO RELEASE_LOCK('policyc_purge_tencent_im__log_data');
+    END IF;
+    RESIGNAL;
+  END;
+  SET v_locked = COALESCE(GET_LOCK('policyc_purge_tencent_im__log_data', 86400), 0);
+  IF v_locked = 0 THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'another run of this job held its lock for a day';
+  END IF;
   SET time_zone = '+00:00';
+  UPDATE `policyc_retention_audit` SET outcome = 'interrupted', finished_at = UTC_TIMESTAMP(6)
+    WHERE job = 'policyc_purge_tencent_im__log_data' AND outcome = 'running';
+  COMMIT;
   SET v_now = UTC_TIMESTAMP(6);
   SET v_cap = 2 * p_batch;
-  INSERT INTO `policyc_retention_audit` (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ('policyc_purge_log_data', 'log_data', 'im_log_data', v_now, 0, v_now, 'running');
+  INSERT INTO `policyc_retention_audit` (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome)
+    VALUES ('tencent_im', 'policyc_purge_tencent_im__log_data', 'log_data', 'im_log_data', v_now, 0, v_now, 'running');
   SET v_audit = LAST_INSERT_ID();
+  SET p_audit = v_audit;
   COMMIT;
   SET v_cut = v_now - INTERVAL 604800 SECOND;
   SELECT COUNT(*) INTO v_keyed FROM information_schema.STATISTICS AS s
@@ -79,9 +117,9 @@ BEGIN
       SET v_t = UTC_TIMESTAMP(6);
       START TRANSACTION;
       IF v_count > 0 AND v_kmax - v_kmin < 2 * v_count THEN
-        DELETE FROM `im_log_data` WHERE `im_log_data`.`id` >= v_kmin AND `im_log_data`.`id` <= v_kmax AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(`im_log_data`.`id` AS CHAR))) ORDER BY `im_log_data`.`id` LIMIT v_cap;
+        DELETE FROM `im_log_data` WHERE `im_log_data`.`id` >= v_kmin AND `im_log_data`.`id` <= v_kmax AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CONVERT(CAST(`im_log_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_log_data`.`id` LIMIT v_cap;
       ELSE
-        DELETE FROM `im_log_data` WHERE `im_log_data`.`requested_at` >= v_lo AND `im_log_data`.`requested_at` < v_hi AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(`im_log_data`.`id` AS CHAR))) ORDER BY `im_log_data`.`requested_at` LIMIT v_cap;
+        DELETE FROM `im_log_data` WHERE `im_log_data`.`requested_at` >= v_lo AND `im_log_data`.`requested_at` < v_hi AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CONVERT(CAST(`im_log_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_log_data`.`requested_at` LIMIT v_cap;
       END IF;
       SET v_n = ROW_COUNT();
       SET v_total = v_total + v_n;
@@ -105,13 +143,15 @@ BEGIN
     detail = CONCAT(v_batches, ' batches, longest ', ROUND(v_longest / 1000), ' ms')
     WHERE id = v_audit;
   COMMIT;
+  SET time_zone = v_tz;
+  DO RELEASE_LOCK('policyc_purge_tencent_im__log_data');
 END;
 -- policyc:statement
-CREATE INDEX IF NOT EXISTS `policyc_im_monitoring_data_measured_at_idx` ON `im_monitoring_data` (`measured_at`);
+INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__log_data', 'tencent_im', '7b1bcc225d891718', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
 -- policyc:statement
-DROP PROCEDURE IF EXISTS `policyc_purge_monitoring_data`;
+CREATE INDEX IF NOT EXISTS `policyc_tencent_im__im_monitoring_data_measured_at_idx` ON `im_monitoring_data` (`measured_at`);
 -- policyc:statement
-CREATE PROCEDURE `policyc_purge_monitoring_data`(IN p_batch INT)
+CREATE OR REPLACE PROCEDURE `policyc_purge_tencent_im__monitoring_data`(IN p_batch INT, OUT p_audit BIGINT)
 BEGIN
   DECLARE v_now DATETIME(6);
   DECLARE v_cut DATETIME(6);
@@ -129,12 +169,35 @@ BEGIN
   DECLARE v_audit BIGINT;
   DECLARE v_n BIGINT DEFAULT 0;
   DECLARE v_total BIGINT DEFAULT 0;
+  DECLARE v_tz VARCHAR(64) DEFAULT @@session.time_zone;
+  DECLARE v_locked INT DEFAULT 0;
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    IF v_audit IS NOT NULL THEN
+      UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed' WHERE id = v_audit;
+      COMMIT;
+    END IF;
+    SET time_zone = v_tz;
+    IF v_locked = 1 THEN
+      DO RELEASE_LOCK('policyc_purge_tencent_im__monitoring_data');
+    END IF;
+    RESIGNAL;
+  END;
+  SET v_locked = COALESCE(GET_LOCK('policyc_purge_tencent_im__monitoring_data', 86400), 0);
+  IF v_locked = 0 THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'another run of this job held its lock for a day';
+  END IF;
   SET time_zone = '+00:00';
+  UPDATE `policyc_retention_audit` SET outcome = 'interrupted', finished_at = UTC_TIMESTAMP(6)
+    WHERE job = 'policyc_purge_tencent_im__monitoring_data' AND outcome = 'running';
+  COMMIT;
   SET v_now = UTC_TIMESTAMP(6);
   SET v_cap = 2 * p_batch;
-  INSERT INTO `policyc_retention_audit` (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ('policyc_purge_monitoring_data', 'monitoring_data', 'im_monitoring_data', v_now, 0, v_now, 'running');
+  INSERT INTO `policyc_retention_audit` (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome)
+    VALUES ('tencent_im', 'policyc_purge_tencent_im__monitoring_data', 'monitoring_data', 'im_monitoring_data', v_now, 0, v_now, 'running');
   SET v_audit = LAST_INSERT_ID();
+  SET p_audit = v_audit;
   COMMIT;
   SET v_cut = v_now - INTERVAL 172800 SECOND;
   SELECT COUNT(*) INTO v_keyed FROM information_schema.STATISTICS AS s
@@ -157,9 +220,9 @@ BEGIN
       SET v_t = UTC_TIMESTAMP(6);
       START TRANSACTION;
       IF v_count > 0 AND v_kmax - v_kmin < 2 * v_count THEN
-        DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`id` >= v_kmin AND `im_monitoring_data`.`id` <= v_kmax AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(`im_monitoring_data`.`id` AS CHAR))) ORDER BY `im_monitoring_data`.`id` LIMIT v_cap;
+        DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`id` >= v_kmin AND `im_monitoring_data`.`id` <= v_kmax AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CONVERT(CAST(`im_monitoring_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_monitoring_data`.`id` LIMIT v_cap;
       ELSE
-        DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` >= v_lo AND `im_monitoring_data`.`measured_at` < v_hi AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(`im_monitoring_data`.`id` AS CHAR))) ORDER BY `im_monitoring_data`.`measured_at` LIMIT v_cap;
+        DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` >= v_lo AND `im_monitoring_data`.`measured_at` < v_hi AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CONVERT(CAST(`im_monitoring_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_monitoring_data`.`measured_at` LIMIT v_cap;
       END IF;
       SET v_n = ROW_COUNT();
       SET v_total = v_total + v_n;
@@ -183,13 +246,15 @@ BEGIN
     detail = CONCAT(v_batches, ' batches, longest ', ROUND(v_longest / 1000), ' ms')
     WHERE id = v_audit;
   COMMIT;
+  SET time_zone = v_tz;
+  DO RELEASE_LOCK('policyc_purge_tencent_im__monitoring_data');
 END;
 -- policyc:statement
-CREATE INDEX IF NOT EXISTS `policyc_im_configuration_data_terminated_at_idx` ON `im_configuration_data` (`terminated_at`);
+INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__monitoring_data', 'tencent_im', '4b6f89b6c3c7a9da', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
 -- policyc:statement
-DROP PROCEDURE IF EXISTS `policyc_purge_configuration_data`;
+CREATE INDEX IF NOT EXISTS `policyc_tencent_im__im_configuration_data_terminated_at_idx` ON `im_configuration_data` (`terminated_at`);
 -- policyc:statement
-CREATE PROCEDURE `policyc_purge_configuration_data`(IN p_batch INT)
+CREATE OR REPLACE PROCEDURE `policyc_purge_tencent_im__configuration_data`(IN p_batch INT, OUT p_audit BIGINT)
 BEGIN
   DECLARE v_now DATETIME(6);
   DECLARE v_cut DATETIME(6);
@@ -207,12 +272,35 @@ BEGIN
   DECLARE v_audit BIGINT;
   DECLARE v_n BIGINT DEFAULT 0;
   DECLARE v_total BIGINT DEFAULT 0;
+  DECLARE v_tz VARCHAR(64) DEFAULT @@session.time_zone;
+  DECLARE v_locked INT DEFAULT 0;
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    IF v_audit IS NOT NULL THEN
+      UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed' WHERE id = v_audit;
+      COMMIT;
+    END IF;
+    SET time_zone = v_tz;
+    IF v_locked = 1 THEN
+      DO RELEASE_LOCK('policyc_purge_tencent_im__configuration_data');
+    END IF;
+    RESIGNAL;
+  END;
+  SET v_locked = COALESCE(GET_LOCK('policyc_purge_tencent_im__configuration_data', 86400), 0);
+  IF v_locked = 0 THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'another run of this job held its lock for a day';
+  END IF;
   SET time_zone = '+00:00';
+  UPDATE `policyc_retention_audit` SET outcome = 'interrupted', finished_at = UTC_TIMESTAMP(6)
+    WHERE job = 'policyc_purge_tencent_im__configuration_data' AND outcome = 'running';
+  COMMIT;
   SET v_now = UTC_TIMESTAMP(6);
   SET v_cap = 2 * p_batch;
-  INSERT INTO `policyc_retention_audit` (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ('policyc_purge_configuration_data', 'configuration_data', 'im_configuration_data', v_now, 0, v_now, 'running');
+  INSERT INTO `policyc_retention_audit` (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome)
+    VALUES ('tencent_im', 'policyc_purge_tencent_im__configuration_data', 'configuration_data', 'im_configuration_data', v_now, 0, v_now, 'running');
   SET v_audit = LAST_INSERT_ID();
+  SET p_audit = v_audit;
   COMMIT;
   SET v_cut = v_now - INTERVAL 5097600 SECOND;
   SELECT COUNT(*) INTO v_keyed FROM information_schema.STATISTICS AS s
@@ -235,9 +323,9 @@ BEGIN
       SET v_t = UTC_TIMESTAMP(6);
       START TRANSACTION;
       IF v_count > 0 AND v_kmax - v_kmin < 2 * v_count THEN
-        DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`id` >= v_kmin AND `im_configuration_data`.`id` <= v_kmax AND `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) <= v_now AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(`im_configuration_data`.`id` AS CHAR))) ORDER BY `im_configuration_data`.`id` LIMIT v_cap;
+        DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`id` >= v_kmin AND `im_configuration_data`.`id` <= v_kmax AND `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) <= v_now AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CONVERT(CAST(`im_configuration_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_configuration_data`.`id` LIMIT v_cap;
       ELSE
-        DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` >= v_lo AND `im_configuration_data`.`terminated_at` < v_hi AND `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) <= v_now AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(`im_configuration_data`.`id` AS CHAR))) ORDER BY `im_configuration_data`.`terminated_at` LIMIT v_cap;
+        DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` >= v_lo AND `im_configuration_data`.`terminated_at` < v_hi AND `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) <= v_now AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CONVERT(CAST(`im_configuration_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_configuration_data`.`terminated_at` LIMIT v_cap;
       END IF;
       SET v_n = ROW_COUNT();
       SET v_total = v_total + v_n;
@@ -261,24 +349,22 @@ BEGIN
     detail = CONCAT(v_batches, ' batches, longest ', ROUND(v_longest / 1000), ' ms')
     WHERE id = v_audit;
   COMMIT;
+  SET time_zone = v_tz;
+  DO RELEASE_LOCK('policyc_purge_tencent_im__configuration_data');
 END;
+-- policyc:statement
+INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__configuration_data', 'tencent_im', '48c193fb3392318e', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
 
 -- ==== schedule ====
 -- policyc:statement
 SET time_zone = '+00:00';
 -- policyc:statement
-DROP EVENT IF EXISTS `policyc_purge_log_data`;
--- policyc:statement
-CREATE EVENT `policyc_purge_log_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_log_data`(10000);
+CREATE OR REPLACE EVENT `policyc_purge_tencent_im__log_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_tencent_im__log_data`(10000, @policyc_audit);
 -- policyc:statement
 SET time_zone = '+00:00';
 -- policyc:statement
-DROP EVENT IF EXISTS `policyc_purge_monitoring_data`;
--- policyc:statement
-CREATE EVENT `policyc_purge_monitoring_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_monitoring_data`(10000);
+CREATE OR REPLACE EVENT `policyc_purge_tencent_im__monitoring_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_tencent_im__monitoring_data`(10000, @policyc_audit);
 -- policyc:statement
 SET time_zone = '+00:00';
 -- policyc:statement
-DROP EVENT IF EXISTS `policyc_purge_configuration_data`;
--- policyc:statement
-CREATE EVENT `policyc_purge_configuration_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_configuration_data`(10000);
+CREATE OR REPLACE EVENT `policyc_purge_tencent_im__configuration_data` ON SCHEDULE EVERY 1 DAY STARTS '2000-01-01 03:15:00' DO CALL `policyc_purge_tencent_im__configuration_data`(10000, @policyc_audit);

@@ -4,12 +4,16 @@
 -- Apply statement by statement: each starts at a line beginning with
 -- `-- policyc:statement`. Every statement is idempotent.
 -- Time columns are timestamptz. Schedules need the pg_cron extension.
--- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged.
+-- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged;
+-- keys match as exact bytes (no case folding, no trailing-space padding).
+-- policyc_installed records each job's policy and definition hash: `policyc purge` runs only
+-- what `policyc setup` (or this file) installed.
 
 -- ==== setup ====
 -- policyc:statement
 CREATE TABLE IF NOT EXISTS "policyc_retention_audit" (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  policy varchar(255),
   job varchar(255) NOT NULL,
   category varchar(255) NOT NULL,
   table_name varchar(255) NOT NULL,
@@ -29,13 +33,24 @@ CREATE TABLE IF NOT EXISTS "policyc_legal_hold" (
   PRIMARY KEY (table_name, row_key)
 );
 -- policyc:statement
-CREATE INDEX IF NOT EXISTS "policyc_im_log_data_requested_at_idx" ON "im_log_data" ("requested_at");
+CREATE TABLE IF NOT EXISTS "policyc_installed" (
+  object varchar(255) NOT NULL PRIMARY KEY,
+  policy varchar(255) NOT NULL,
+  hash varchar(255) NOT NULL,
+  installed_at timestamptz NOT NULL
+);
 -- policyc:statement
-CREATE OR REPLACE PROCEDURE "policyc_purge_log_data"(p_batch integer DEFAULT 10000)
+ALTER TABLE "policyc_retention_audit" ADD COLUMN IF NOT EXISTS policy varchar(255);
+-- policyc:statement
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_tables', '*', '2', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
+-- policyc:statement
+CREATE INDEX IF NOT EXISTS "policyc_tencent_im__im_log_data_requested_at_idx" ON "im_log_data" ("requested_at");
+-- policyc:statement
+CREATE OR REPLACE PROCEDURE "policyc_purge_tencent_im__log_data"(p_batch integer DEFAULT 10000, INOUT p_audit bigint DEFAULT NULL)
 LANGUAGE plpgsql
 AS $policyc$
 DECLARE
-  v_now timestamptz := clock_timestamp();
+  v_now timestamptz;
   v_cut timestamptz;
   v_lo timestamptz;
   v_hi timestamptz;
@@ -47,8 +62,13 @@ DECLARE
   v_n bigint;
   v_total bigint := 0;
 BEGIN
-  INSERT INTO "policyc_retention_audit" (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ('policyc_purge_log_data', 'log_data', 'im_log_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
+  PERFORM pg_advisory_lock(hashtext('policyc_purge_tencent_im__log_data'));
+  UPDATE "policyc_retention_audit" SET outcome = 'interrupted', finished_at = clock_timestamp()
+    WHERE job = 'policyc_purge_tencent_im__log_data' AND outcome = 'running';
+  v_now := clock_timestamp();
+  INSERT INTO "policyc_retention_audit" (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome)
+    VALUES ('tencent_im', 'policyc_purge_tencent_im__log_data', 'log_data', 'im_log_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
+  p_audit := v_audit;
   COMMIT;
   v_cut := v_now - interval '604800 seconds';
   SELECT min(t."requested_at") INTO v_lo FROM "im_log_data" AS t WHERE t."requested_at" <= v_cut;
@@ -85,16 +105,19 @@ BEGIN
     detail = format('%s batches, longest %s ms', v_batches, round(extract(epoch FROM v_longest) * 1000))
     WHERE id = v_audit;
   COMMIT;
+  PERFORM pg_advisory_unlock(hashtext('policyc_purge_tencent_im__log_data'));
 END
 $policyc$;
 -- policyc:statement
-CREATE INDEX IF NOT EXISTS "policyc_im_monitoring_data_measured_at_idx" ON "im_monitoring_data" ("measured_at");
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__log_data', 'tencent_im', '5fd29158bed2a36e', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
 -- policyc:statement
-CREATE OR REPLACE PROCEDURE "policyc_purge_monitoring_data"(p_batch integer DEFAULT 10000)
+CREATE INDEX IF NOT EXISTS "policyc_tencent_im__im_monitoring_data_measured_at_idx" ON "im_monitoring_data" ("measured_at");
+-- policyc:statement
+CREATE OR REPLACE PROCEDURE "policyc_purge_tencent_im__monitoring_data"(p_batch integer DEFAULT 10000, INOUT p_audit bigint DEFAULT NULL)
 LANGUAGE plpgsql
 AS $policyc$
 DECLARE
-  v_now timestamptz := clock_timestamp();
+  v_now timestamptz;
   v_cut timestamptz;
   v_lo timestamptz;
   v_hi timestamptz;
@@ -106,8 +129,13 @@ DECLARE
   v_n bigint;
   v_total bigint := 0;
 BEGIN
-  INSERT INTO "policyc_retention_audit" (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ('policyc_purge_monitoring_data', 'monitoring_data', 'im_monitoring_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
+  PERFORM pg_advisory_lock(hashtext('policyc_purge_tencent_im__monitoring_data'));
+  UPDATE "policyc_retention_audit" SET outcome = 'interrupted', finished_at = clock_timestamp()
+    WHERE job = 'policyc_purge_tencent_im__monitoring_data' AND outcome = 'running';
+  v_now := clock_timestamp();
+  INSERT INTO "policyc_retention_audit" (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome)
+    VALUES ('tencent_im', 'policyc_purge_tencent_im__monitoring_data', 'monitoring_data', 'im_monitoring_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
+  p_audit := v_audit;
   COMMIT;
   v_cut := v_now - interval '172800 seconds';
   SELECT min(t."measured_at") INTO v_lo FROM "im_monitoring_data" AS t WHERE t."measured_at" <= v_cut;
@@ -144,16 +172,19 @@ BEGIN
     detail = format('%s batches, longest %s ms', v_batches, round(extract(epoch FROM v_longest) * 1000))
     WHERE id = v_audit;
   COMMIT;
+  PERFORM pg_advisory_unlock(hashtext('policyc_purge_tencent_im__monitoring_data'));
 END
 $policyc$;
 -- policyc:statement
-CREATE INDEX IF NOT EXISTS "policyc_im_configuration_data_terminated_at_idx" ON "im_configuration_data" ("terminated_at");
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__monitoring_data', 'tencent_im', '9d3beaa9a19ba396', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
 -- policyc:statement
-CREATE OR REPLACE PROCEDURE "policyc_purge_configuration_data"(p_batch integer DEFAULT 10000)
+CREATE INDEX IF NOT EXISTS "policyc_tencent_im__im_configuration_data_terminated_at_idx" ON "im_configuration_data" ("terminated_at");
+-- policyc:statement
+CREATE OR REPLACE PROCEDURE "policyc_purge_tencent_im__configuration_data"(p_batch integer DEFAULT 10000, INOUT p_audit bigint DEFAULT NULL)
 LANGUAGE plpgsql
 AS $policyc$
 DECLARE
-  v_now timestamptz := clock_timestamp();
+  v_now timestamptz;
   v_cut timestamptz;
   v_lo timestamptz;
   v_hi timestamptz;
@@ -165,8 +196,13 @@ DECLARE
   v_n bigint;
   v_total bigint := 0;
 BEGIN
-  INSERT INTO "policyc_retention_audit" (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ('policyc_purge_configuration_data', 'configuration_data', 'im_configuration_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
+  PERFORM pg_advisory_lock(hashtext('policyc_purge_tencent_im__configuration_data'));
+  UPDATE "policyc_retention_audit" SET outcome = 'interrupted', finished_at = clock_timestamp()
+    WHERE job = 'policyc_purge_tencent_im__configuration_data' AND outcome = 'running';
+  v_now := clock_timestamp();
+  INSERT INTO "policyc_retention_audit" (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome)
+    VALUES ('tencent_im', 'policyc_purge_tencent_im__configuration_data', 'configuration_data', 'im_configuration_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
+  p_audit := v_audit;
   COMMIT;
   v_cut := v_now - interval '5097600 seconds';
   SELECT min(t."terminated_at") INTO v_lo FROM "im_configuration_data" AS t WHERE t."terminated_at" <= v_cut;
@@ -203,19 +239,22 @@ BEGIN
     detail = format('%s batches, longest %s ms', v_batches, round(extract(epoch FROM v_longest) * 1000))
     WHERE id = v_audit;
   COMMIT;
+  PERFORM pg_advisory_unlock(hashtext('policyc_purge_tencent_im__configuration_data'));
 END
 $policyc$;
+-- policyc:statement
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__configuration_data', 'tencent_im', '064b9256fd4864b0', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
 
 -- ==== schedule ====
 -- policyc:statement
-SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = 'policyc_purge_log_data';
+SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = 'policyc_purge_tencent_im__log_data';
 -- policyc:statement
-SELECT cron.schedule('policyc_purge_log_data', '15 3 * * *', 'CALL "policyc_purge_log_data"(10000)');
+SELECT cron.schedule('policyc_purge_tencent_im__log_data', '15 3 * * *', 'CALL "policyc_purge_tencent_im__log_data"(10000)');
 -- policyc:statement
-SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = 'policyc_purge_monitoring_data';
+SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = 'policyc_purge_tencent_im__monitoring_data';
 -- policyc:statement
-SELECT cron.schedule('policyc_purge_monitoring_data', '15 3 * * *', 'CALL "policyc_purge_monitoring_data"(10000)');
+SELECT cron.schedule('policyc_purge_tencent_im__monitoring_data', '15 3 * * *', 'CALL "policyc_purge_tencent_im__monitoring_data"(10000)');
 -- policyc:statement
-SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = 'policyc_purge_configuration_data';
+SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = 'policyc_purge_tencent_im__configuration_data';
 -- policyc:statement
-SELECT cron.schedule('policyc_purge_configuration_data', '15 3 * * *', 'CALL "policyc_purge_configuration_data"(10000)');
+SELECT cron.schedule('policyc_purge_tencent_im__configuration_data', '15 3 * * *', 'CALL "policyc_purge_tencent_im__configuration_data"(10000)');

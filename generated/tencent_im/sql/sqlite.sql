@@ -5,12 +5,16 @@
 -- `-- policyc:statement`. Every statement is idempotent.
 -- Time columns hold UTC text `YYYY-MM-DD HH:MM:SS`. `policyc purge` runs the batches
 -- (binding :now once per run and :batch) and enables PRAGMA secure_delete.
--- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged.
+-- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged;
+-- keys match as exact bytes (no case folding, no trailing-space padding).
+-- policyc_installed records each job's policy and definition hash: `policyc purge` runs only
+-- what `policyc setup` (or this file) installed.
 
 -- ==== setup ====
 -- policyc:statement
 CREATE TABLE IF NOT EXISTS "policyc_retention_audit" (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
+  policy TEXT,
   job TEXT NOT NULL,
   category TEXT NOT NULL,
   table_name TEXT NOT NULL,
@@ -30,19 +34,34 @@ CREATE TABLE IF NOT EXISTS "policyc_legal_hold" (
   PRIMARY KEY (table_name, row_key)
 );
 -- policyc:statement
-CREATE INDEX IF NOT EXISTS "policyc_im_log_data_requested_at_idx" ON "im_log_data" ("requested_at");
+CREATE TABLE IF NOT EXISTS "policyc_installed" (
+  object TEXT NOT NULL PRIMARY KEY,
+  policy TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  installed_at TEXT NOT NULL
+);
 -- policyc:statement
-CREATE INDEX IF NOT EXISTS "policyc_im_monitoring_data_measured_at_idx" ON "im_monitoring_data" ("measured_at");
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_tables', '*', '2', datetime('now')) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
 -- policyc:statement
-CREATE INDEX IF NOT EXISTS "policyc_im_configuration_data_terminated_at_idx" ON "im_configuration_data" ("terminated_at");
+CREATE INDEX IF NOT EXISTS "policyc_tencent_im__im_log_data_requested_at_idx" ON "im_log_data" ("requested_at");
+-- policyc:statement
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__log_data', 'tencent_im', '271eb599c76d1097', datetime('now')) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
+-- policyc:statement
+CREATE INDEX IF NOT EXISTS "policyc_tencent_im__im_monitoring_data_measured_at_idx" ON "im_monitoring_data" ("measured_at");
+-- policyc:statement
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__monitoring_data', 'tencent_im', 'c8e3f71b582e61ed', datetime('now')) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
+-- policyc:statement
+CREATE INDEX IF NOT EXISTS "policyc_tencent_im__im_configuration_data_terminated_at_idx" ON "im_configuration_data" ("terminated_at");
+-- policyc:statement
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__configuration_data', 'tencent_im', '735fe0a883fd0321', datetime('now')) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
 
 -- ==== purge batches ====
 -- policyc:statement
--- job policyc_purge_log_data (repeat until no row changes)
+-- job policyc_purge_tencent_im__log_data (repeat until no row changes)
 DELETE FROM "im_log_data" WHERE rowid IN (SELECT t.rowid FROM "im_log_data" AS t WHERE t."requested_at" <= datetime(:now, '-604800 seconds') AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(t."id" AS TEXT))) ORDER BY t."requested_at" LIMIT :batch);
 -- policyc:statement
--- job policyc_purge_monitoring_data (repeat until no row changes)
+-- job policyc_purge_tencent_im__monitoring_data (repeat until no row changes)
 DELETE FROM "im_monitoring_data" WHERE rowid IN (SELECT t.rowid FROM "im_monitoring_data" AS t WHERE t."measured_at" <= datetime(:now, '-172800 seconds') AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(t."id" AS TEXT))) ORDER BY t."measured_at" LIMIT :batch);
 -- policyc:statement
--- job policyc_purge_configuration_data (repeat until no row changes)
+-- job policyc_purge_tencent_im__configuration_data (repeat until no row changes)
 DELETE FROM "im_configuration_data" WHERE rowid IN (SELECT t.rowid FROM "im_configuration_data" AS t WHERE t."terminated_at" <= datetime(:now, '-5097600 seconds') AND (date(t."terminated_at", 'start of month', '+2 months', printf('+%d days', min(CAST(strftime('%d', t."terminated_at") AS INTEGER), CAST(strftime('%d', t."terminated_at", 'start of month', '+3 months', '-1 day') AS INTEGER)) - 1)) || ' ' || time(t."terminated_at")) <= :now AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(t."id" AS TEXT))) ORDER BY t."terminated_at" LIMIT :batch);

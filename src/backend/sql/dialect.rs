@@ -76,8 +76,37 @@ pub trait Dialect: Sync {
     /// DDL column types of the audit and hold tables: (id column definition, timestamp type,
     /// short text type, long text type).
     fn types(&self) -> (&'static str, &'static str, &'static str, &'static str);
-    /// `CREATE INDEX IF NOT EXISTS name ON table (columns)`.
-    fn create_index(&self, name: &str, table: &str, columns: &str) -> String {
+    /// Column type of the hold table's `table_name` and `row_key`: text compared as exact
+    /// bytes (no case folding, no trailing-space padding).
+    fn exact_text(&self) -> &'static str {
+        self.types().2
+    }
+    /// `ALTER TABLE … ADD COLUMN IF NOT EXISTS …` where the engine has it (`None`: the runner
+    /// adds the column after looking).
+    fn add_column_if_missing(&self, table: &str, column: &str, ty: &str) -> Option<String> {
+        Some(format!("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {column} {ty}", self.quote(table)))
+    }
+    /// Statements giving an existing hold table exact matching (empty when its columns already
+    /// compare exactly).
+    fn exact_hold_columns(&self, table: &str) -> Vec<String> {
+        let _ = table;
+        Vec::new()
+    }
+    /// Records (or replaces) what setup installed under `object`.
+    fn record_installed(&self, object: &str, policy: &str, hash: &str) -> String {
+        format!(
+            "INSERT INTO {} (object, policy, hash, installed_at) VALUES ({}, {}, {}, {}) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at",
+            self.quote(super::INSTALLED_TABLE),
+            self.literal(object),
+            self.literal(policy),
+            self.literal(hash),
+            self.now_expr()
+        )
+    }
+    /// `CREATE INDEX IF NOT EXISTS name ON table (columns)`; `table` is quoted and qualified,
+    /// `schema` and `table_name` are its unquoted parts.
+    fn create_index(&self, name: &str, schema: Option<&str>, table: &str, table_name: &str, columns: &str) -> String {
+        let _ = (schema, table_name);
         format!("CREATE INDEX IF NOT EXISTS {} ON {table} ({columns})", self.quote(name))
     }
     /// Statements defining the purge procedure of a job (empty if the runner loops instead).
@@ -97,7 +126,9 @@ pub trait Dialect: Sync {
 
 /// What a procedure needs to know.
 pub struct ProcJob<'a> {
-    /// Procedure name (unquoted).
+    /// Policy identifier (literal in the audit).
+    pub policy: &'a str,
+    /// Procedure name (unquoted); also names the job's run lock.
     pub name: &'a str,
     /// Category name (literal in the audit).
     pub category: &'a str,
@@ -235,12 +266,15 @@ impl Dialect for Postgres {
         };
         // The cut-off is captured once: now() would move after each COMMIT. A procedure with a
         // SET clause may not COMMIT, hence no `SET TimeZone` (the arithmetic is UTC-explicit).
+        // Runs of one job take turns on a session advisory lock, which outlives the batches'
+        // commits and goes with the session if the run dies; holding it, any audit row still
+        // `running` belongs to a run that died. `p_audit` returns this run's audit row.
         vec![format!(
-            "CREATE OR REPLACE PROCEDURE {name}(p_batch integer DEFAULT {batch})
+            "CREATE OR REPLACE PROCEDURE {name}(p_batch integer DEFAULT {batch}, INOUT p_audit bigint DEFAULT NULL)
 LANGUAGE plpgsql
 AS $policyc$
 DECLARE
-  v_now timestamptz := clock_timestamp();
+  v_now timestamptz;
   v_cut timestamptz;
   v_lo timestamptz;
   v_hi timestamptz;
@@ -252,16 +286,23 @@ DECLARE
   v_n bigint;
   v_total bigint := 0;
 BEGIN
-  INSERT INTO {audit} (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ({jl}, {cl}, {tl}, v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
+  PERFORM pg_advisory_lock(hashtext({jl}));
+  UPDATE {audit} SET outcome = 'interrupted', finished_at = clock_timestamp()
+    WHERE job = {jl} AND outcome = 'running';
+  v_now := clock_timestamp();
+  INSERT INTO {audit} (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome)
+    VALUES ({pl}, {jl}, {cl}, {tl}, v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
+  p_audit := v_audit;
   COMMIT;
 {body}  UPDATE {audit} SET finished_at = clock_timestamp(), outcome = 'ok',
     detail = format('%s batches, longest %s ms', v_batches, round(extract(epoch FROM v_longest) * 1000))
     WHERE id = v_audit;
   COMMIT;
+  PERFORM pg_advisory_unlock(hashtext({jl}));
 END
 $policyc$",
             audit = j.audit,
+            pl = self.literal(j.policy),
             jl = self.literal(j.name),
             cl = self.literal(j.category),
             tl = self.literal(j.table_text),
@@ -315,7 +356,24 @@ impl Dialect for Mysql {
         format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
     }
     fn key_text(&self, expr: &str) -> String {
-        format!("CAST({expr} AS CHAR)")
+        // Exact bytes, as the hold table's columns compare: no case folding, no padding.
+        format!("CONVERT(CAST({expr} AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin")
+    }
+    fn exact_text(&self) -> &'static str {
+        "VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
+    }
+    fn exact_hold_columns(&self, table: &str) -> Vec<String> {
+        let ty = self.exact_text();
+        vec![format!("ALTER TABLE {} MODIFY table_name {ty} NOT NULL, MODIFY row_key {ty} NOT NULL", self.quote(table))]
+    }
+    fn record_installed(&self, object: &str, policy: &str, hash: &str) -> String {
+        format!(
+            "INSERT INTO {} (object, policy, hash, installed_at) VALUES ({}, {}, {}, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at)",
+            self.quote(super::INSTALLED_TABLE),
+            self.literal(object),
+            self.literal(policy),
+            self.literal(hash)
+        )
     }
     fn types(&self) -> (&'static str, &'static str, &'static str, &'static str) {
         ("BIGINT AUTO_INCREMENT PRIMARY KEY", "DATETIME(6)", "VARCHAR(255)", "TEXT")
@@ -402,10 +460,13 @@ impl Dialect for Mysql {
                 record = record("    "),
             ),
         };
-        vec![
-            format!("DROP PROCEDURE IF EXISTS {name}"),
-            format!(
-                "CREATE PROCEDURE {name}(IN p_batch INT)
+        // CREATE OR REPLACE: the procedure never stops existing while it is replaced. Runs of a
+        // job take turns on GET_LOCK (held across commits, freed with the session); holding
+        // it, any audit row still `running` belongs to a run that died. An error undoes the
+        // open batch, records the run `failed`, and gives back the lock and the caller's
+        // session time zone before it is re-raised. `p_audit` returns this run's audit row.
+        vec![format!(
+            "CREATE OR REPLACE PROCEDURE {name}(IN p_batch INT, OUT p_audit BIGINT)
 BEGIN
   DECLARE v_now DATETIME(6);
   DECLARE v_cut DATETIME(6);
@@ -423,27 +484,52 @@ BEGIN
   DECLARE v_audit BIGINT;
   DECLARE v_n BIGINT DEFAULT 0;
   DECLARE v_total BIGINT DEFAULT 0;
+  DECLARE v_tz VARCHAR(64) DEFAULT @@session.time_zone;
+  DECLARE v_locked INT DEFAULT 0;
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    IF v_audit IS NOT NULL THEN
+      UPDATE {audit} SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed' WHERE id = v_audit;
+      COMMIT;
+    END IF;
+    SET time_zone = v_tz;
+    IF v_locked = 1 THEN
+      DO RELEASE_LOCK({jl});
+    END IF;
+    RESIGNAL;
+  END;
+  SET v_locked = COALESCE(GET_LOCK({jl}, 86400), 0);
+  IF v_locked = 0 THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'another run of this job held its lock for a day';
+  END IF;
   SET time_zone = '+00:00';
+  UPDATE {audit} SET outcome = 'interrupted', finished_at = UTC_TIMESTAMP(6)
+    WHERE job = {jl} AND outcome = 'running';
+  COMMIT;
   SET v_now = UTC_TIMESTAMP(6);
   SET v_cap = 2 * p_batch;
-  INSERT INTO {audit} (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
-    VALUES ({jl}, {cl}, {tl}, v_now, 0, v_now, 'running');
+  INSERT INTO {audit} (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome)
+    VALUES ({pl}, {jl}, {cl}, {tl}, v_now, 0, v_now, 'running');
   SET v_audit = LAST_INSERT_ID();
+  SET p_audit = v_audit;
   COMMIT;
 {body}  UPDATE {audit} SET finished_at = UTC_TIMESTAMP(6), outcome = 'ok',
     detail = CONCAT(v_batches, ' batches, longest ', ROUND(v_longest / 1000), ' ms')
     WHERE id = v_audit;
   COMMIT;
+  SET time_zone = v_tz;
+  DO RELEASE_LOCK({jl});
 END",
-                audit = j.audit,
-                jl = self.literal(j.name),
-                cl = self.literal(j.category),
-                tl = self.literal(j.table_text),
-            ),
-        ]
+            audit = j.audit,
+            pl = self.literal(j.policy),
+            jl = self.literal(j.name),
+            cl = self.literal(j.category),
+            tl = self.literal(j.table_text),
+        )]
     }
     fn call(&self, proc_name: &str, batch: &str) -> Option<String> {
-        Some(format!("CALL {}({batch})", self.quote(proc_name)))
+        Some(format!("CALL {}({batch}, @policyc_audit)", self.quote(proc_name)))
     }
     fn batch_delete(&self, table: &str, pred: &str, order: &str, batch: &str) -> String {
         format!("DELETE FROM {table} WHERE {pred} ORDER BY {order} LIMIT {batch}")
@@ -457,8 +543,7 @@ END",
         vec![
             // STARTS is read in the session's time zone; cron lines are UTC.
             "SET time_zone = '+00:00'".to_string(),
-            format!("DROP EVENT IF EXISTS {name}"),
-            format!("CREATE EVENT {name} ON SCHEDULE EVERY {every} STARTS {starts} DO {call}"),
+            format!("CREATE OR REPLACE EVENT {name} ON SCHEDULE EVERY {every} STARTS {starts} DO {call}"),
         ]
     }
 }
@@ -525,6 +610,17 @@ impl Dialect for Sqlite {
     }
     fn key_text(&self, expr: &str) -> String {
         format!("CAST({expr} AS TEXT)")
+    }
+    fn add_column_if_missing(&self, _: &str, _: &str, _: &str) -> Option<String> {
+        None
+    }
+    fn create_index(&self, name: &str, schema: Option<&str>, _: &str, table_name: &str, columns: &str) -> String {
+        // SQLite qualifies the index, not the table: `CREATE INDEX s.i ON t`.
+        let name = match schema {
+            Some(s) => format!("{}.{}", self.quote(s), self.quote(name)),
+            None => self.quote(name),
+        };
+        format!("CREATE INDEX IF NOT EXISTS {name} ON {} ({columns})", self.quote(table_name))
     }
     fn types(&self) -> (&'static str, &'static str, &'static str, &'static str) {
         ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT", "TEXT", "TEXT")

@@ -17,7 +17,7 @@
 pub mod dialect;
 
 use crate::backend::OutputFile;
-use crate::model::{Anchor, Clock, EndAction, Location, Policy, Rule};
+use crate::model::{Anchor, Clock, EndAction, Location, Policy, Rule, Store};
 use crate::semantics;
 pub use dialect::{Dialect, DialectKind};
 use dialect::{ProcJob, split};
@@ -29,6 +29,13 @@ pub const STATEMENT_MARK: &str = "-- policyc:statement";
 pub const AUDIT_TABLE: &str = "policyc_retention_audit";
 /// Legal-hold table name.
 pub const HOLD_TABLE: &str = "policyc_legal_hold";
+/// What setup installed: one row per job (its policy and the hash of its definition) and one
+/// for the shared tables ([`TABLES_OBJECT`]).
+pub const INSTALLED_TABLE: &str = "policyc_installed";
+/// The [`INSTALLED_TABLE`] row of the shared audit and hold tables.
+pub const TABLES_OBJECT: &str = "policyc_tables";
+/// Version of the shared tables' layout, recorded in the [`TABLES_OBJECT`] row.
+pub const TABLES_VERSION: &str = "2";
 /// Rows per batch unless the runner is told otherwise.
 pub const DEFAULT_BATCH: u32 = 10_000;
 /// Key column used to match held rows when a binding declares none.
@@ -39,7 +46,9 @@ pub const DEFAULT_KEY: &str = "id";
 pub struct Job {
     /// Category name.
     pub category: String,
-    /// Procedure / schedule name (unquoted).
+    /// The store the table is bound in.
+    pub store: String,
+    /// Procedure / schedule name (unquoted), namespaced by the policy.
     pub name: String,
     /// Quoted, schema-qualified table.
     pub table: String,
@@ -59,6 +68,9 @@ pub struct Job {
     pub pred: String,
     /// The same predicate over the statement's own clock ([`Dialect::now_expr`]).
     pub pred_live: String,
+    /// Expiry alone (no hold test) over the statement's own clock: what is overdue when the
+    /// hold table does not exist.
+    pub expired_live: String,
     /// `FROM` clause naming the row as the predicates expect.
     pub from: String,
     /// Quoted ordering column (collection time, or first event column).
@@ -69,6 +81,8 @@ pub struct Job {
     pub range_cut: Option<String>,
     /// Cron schedule.
     pub schedule: String,
+    /// Hash of the job's setup statements, recorded in [`INSTALLED_TABLE`].
+    pub hash: String,
 }
 
 /// Everything generated for one dialect.
@@ -76,6 +90,8 @@ pub struct Job {
 pub struct Plan {
     /// Dialect.
     pub dialect: DialectKind,
+    /// The policy's identifier, which namespaces every object of its jobs.
+    pub policy: String,
     /// Idempotent setup statements, in order.
     pub setup: Vec<String>,
     /// Jobs, in policy order.
@@ -84,6 +100,8 @@ pub struct Plan {
     pub schedule: Vec<String>,
     /// Notes for the file header (skipped categories and why).
     pub notes: Vec<String>,
+    /// How many of the first [`Plan::setup`] statements set up the shared tables.
+    pub tables_len: usize,
 }
 
 impl Plan {
@@ -107,6 +125,11 @@ impl Plan {
         format!("SELECT COUNT(*) FROM {} WHERE {}", job.from, job.pred_live)
     }
 
+    /// Rows past retention, holds aside (for a database without the hold table).
+    pub fn count_expired_unheld(&self, job: &Job) -> String {
+        format!("SELECT COUNT(*) FROM {} WHERE {}", job.from, job.expired_live)
+    }
+
     /// Age in seconds of the oldest row a run now would keep (NULL when none).
     pub fn oldest_surviving(&self, job: &Job) -> String {
         let d = self.syntax();
@@ -120,10 +143,10 @@ impl Plan {
         )
     }
 
-    /// SQLite audit: start a run (binds `:job`, `:category`, `:table`, `:now`).
+    /// SQLite audit: start a run (binds `:policy`, `:job`, `:category`, `:table`, `:now`).
     pub fn audit_start(&self) -> String {
         format!(
-            "INSERT INTO {} (job, category, table_name, cutoff, rows_deleted, started_at, outcome) VALUES (:job, :category, :table, :now, 0, {}, 'running')",
+            "INSERT INTO {} (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome) VALUES (:policy, :job, :category, :table, :now, 0, {}, 'running')",
             self.syntax().quote(AUDIT_TABLE),
             self.syntax().now_expr()
         )
@@ -137,10 +160,21 @@ impl Plan {
             self.syntax().now_expr()
         )
     }
+
+    /// The shared tables' setup (audit, hold, installed), the first statements of
+    /// [`Plan::setup`].
+    pub fn tables_setup(&self) -> &[String] {
+        &self.setup[..self.tables_len]
+    }
 }
 
-/// Builds the plan of a policy in a dialect.
+/// Builds the plan of a policy in a dialect, for every SQL store.
 pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
+    plan_stores(policy, dialect, &|_| true)
+}
+
+/// Builds the plan of a policy in a dialect for the SQL stores `keep` accepts.
+pub fn plan_stores(policy: &Policy, dialect: DialectKind, keep: &dyn Fn(&Store) -> bool) -> Plan {
     let d = dialect.syntax();
     let mut jobs = Vec::new();
     let mut notes = Vec::new();
@@ -148,7 +182,7 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
         let sql_bindings: Vec<_> = c
             .bindings
             .iter()
-            .filter(|b| policy.store(&b.store).is_some_and(|s| s.kind.is_sql()))
+            .filter(|b| policy.store(&b.store).is_some_and(|s| s.kind.is_sql() && keep(s)))
             .filter_map(|b| match &b.location {
                 Location::Table { schema, name } => Some((b, schema, name)),
                 _ => None,
@@ -244,18 +278,24 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
                 hold_table = d.quote(HOLD_TABLE),
                 tl = d.literal(&table_text),
             );
+            // Every object is namespaced by the policy, so policies sharing a database and a
+            // category name never replace each other's procedures, schedules or indexes.
+            let pid = &policy.id;
             let job_name = if i == 0 {
-                bounded(&format!("policyc_purge_{}", c.name))
+                bounded(&format!("policyc_purge_{pid}__{}", c.name))
             } else {
-                bounded(&format!("policyc_purge_{}_{}", c.name, i + 1))
+                bounded(&format!("policyc_purge_{pid}__{}_{}", c.name, i + 1))
             };
-            let indexes =
-                time_columns.iter().map(|tc| (bounded(&format!("policyc_{name}_{tc}_idx")), tc.clone())).collect();
+            let indexes = time_columns
+                .iter()
+                .map(|tc| (bounded(&format!("policyc_{pid}__{name}_{tc}_idx")), tc.clone()))
+                .collect();
             let schedule =
                 policy.store(&b.store).and_then(|s| s.schedule.clone()).unwrap_or_else(|| policy.schedule.clone());
             let from = if row == table { table.clone() } else { format!("{table} AS {row}") };
             jobs.push(Job {
                 category: c.name.clone(),
+                store: b.store.clone(),
                 name: job_name,
                 table: table.clone(),
                 table_text,
@@ -266,32 +306,47 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
                 indexes,
                 pred: format!("{} AND {hold}", expired(d.now_var())),
                 pred_live: format!("{} AND {hold}", expired(d.now_expr())),
+                expired_live: expired(d.now_expr()),
                 from,
                 order: d.quote(&order_col),
                 range_cut,
                 schedule,
+                hash: String::new(),
             });
         }
     }
 
     let (id, ts, short, long) = d.types();
+    let exact = d.exact_text();
     let mut setup = vec![
         format!(
-            "CREATE TABLE IF NOT EXISTS {} (\n  id {id},\n  job {short} NOT NULL,\n  category {short} NOT NULL,\n  table_name {short} NOT NULL,\n  cutoff {ts} NOT NULL,\n  rows_deleted BIGINT NOT NULL DEFAULT 0,\n  started_at {ts} NOT NULL,\n  finished_at {ts},\n  outcome {short} NOT NULL,\n  detail {long}\n)",
+            "CREATE TABLE IF NOT EXISTS {} (\n  id {id},\n  policy {short},\n  job {short} NOT NULL,\n  category {short} NOT NULL,\n  table_name {short} NOT NULL,\n  cutoff {ts} NOT NULL,\n  rows_deleted BIGINT NOT NULL DEFAULT 0,\n  started_at {ts} NOT NULL,\n  finished_at {ts},\n  outcome {short} NOT NULL,\n  detail {long}\n)",
             d.quote(AUDIT_TABLE)
         ),
         format!(
-            "CREATE TABLE IF NOT EXISTS {} (\n  table_name {short} NOT NULL,\n  row_key {short} NOT NULL,\n  reason {long},\n  placed_at {ts},\n  PRIMARY KEY (table_name, row_key)\n)",
+            "CREATE TABLE IF NOT EXISTS {} (\n  table_name {exact} NOT NULL,\n  row_key {exact} NOT NULL,\n  reason {long},\n  placed_at {ts},\n  PRIMARY KEY (table_name, row_key)\n)",
             d.quote(HOLD_TABLE)
         ),
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n  object {short} NOT NULL PRIMARY KEY,\n  policy {short} NOT NULL,\n  hash {short} NOT NULL,\n  installed_at {ts} NOT NULL\n)",
+            d.quote(INSTALLED_TABLE)
+        ),
     ];
+    // Tables from earlier versions: the audit gains its policy column, the hold table exact
+    // matching (where the engine can say so in one idempotent statement).
+    setup.extend(d.add_column_if_missing(AUDIT_TABLE, "policy", short));
+    setup.extend(d.exact_hold_columns(HOLD_TABLE));
+    setup.push(d.record_installed(TABLES_OBJECT, "*", TABLES_VERSION));
+    let tables_len = setup.len();
     let audit = d.quote(AUDIT_TABLE);
     let mut schedule = Vec::new();
-    for j in &jobs {
+    for j in &mut jobs {
+        let mut mine = Vec::new();
         for (name, column) in &j.indexes {
-            setup.push(d.create_index(name, &j.table, &d.quote(column)));
+            mine.push(d.create_index(name, j.schema.as_deref(), &j.table, &j.table_name, &d.quote(column)));
         }
-        setup.extend(d.procedure(&ProcJob {
+        mine.extend(d.procedure(&ProcJob {
+            policy: &policy.id,
             name: &j.name,
             category: &j.category,
             table: &j.table,
@@ -304,6 +359,12 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
             table_name: &j.table_name,
             key: &j.columns[0],
         }));
+        // The SQLite batch is part of what a run executes, so it is part of the version too.
+        mine.push(format!("-- {}", d.batch_delete(&j.table, &j.pred, &j.order, ":batch")));
+        j.hash = format!("{:016x}", fnv(mine.join("\n").as_bytes()));
+        mine.pop();
+        mine.push(d.record_installed(&j.name, &policy.id, &j.hash));
+        setup.extend(mine);
         if let Some(call) = d.call(&j.name, &DEFAULT_BATCH.to_string()) {
             schedule.extend(d.schedule(&j.name, &j.schedule, &call));
             if let Some(n) = d.schedule_note(&j.schedule) {
@@ -314,7 +375,7 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
             }
         }
     }
-    Plan { dialect, setup, jobs, schedule, notes }
+    Plan { dialect, policy: policy.id.clone(), setup, jobs, schedule, notes, tables_len }
 }
 
 /// `start + duration <= now`, with an index-friendly range prefilter for calendar units.
@@ -350,14 +411,20 @@ pub fn min_span_days(months: u64) -> u64 {
         .unwrap_or(0)
 }
 
-/// Keeps a generated identifier within 63 bytes (PostgreSQL's limit), deterministically.
-fn bounded(name: &str) -> String {
+/// FNV-1a: stable across runs and machines.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// Keeps a generated identifier within 63 bytes (PostgreSQL's limit; MariaDB's is 64, and 64
+/// for `GET_LOCK` names), deterministically: a long name keeps its first 50 bytes and gains a
+/// hash of the whole, so two long names sharing a prefix stay apart.
+pub fn bounded(name: &str) -> String {
     if name.len() <= 63 {
         return name.to_string();
     }
-    // FNV-1a: stable across runs and machines.
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    format!("{}_{:08x}", &name[..50], hash as u32)
+    let cut = (0..=50).rev().find(|i| name.is_char_boundary(*i)).unwrap_or(0);
+    format!("{}_{:08x}", &name[..cut], fnv(name.as_bytes()) as u32)
 }
 
 /// Renders the file of a dialect.
@@ -376,7 +443,8 @@ pub fn render(policy: &Policy, plan: &Plan) -> String {
             "-- Time columns hold UTC text `YYYY-MM-DD HH:MM:SS`. `policyc purge` runs the batches\n-- (binding :now once per run and :batch) and enables PRAGMA secure_delete.\n"
         }
     });
-    out.push_str("-- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged.\n");
+    out.push_str("-- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged;\n-- keys match as exact bytes (no case folding, no trailing-space padding).\n");
+    out.push_str("-- policyc_installed records each job's policy and definition hash: `policyc purge` runs only\n-- what `policyc setup` (or this file) installed.\n");
     for n in &plan.notes {
         let _ = writeln!(out, "-- Note: {n}.");
     }
