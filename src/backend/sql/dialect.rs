@@ -198,6 +198,22 @@ impl Dialect for Postgres {
     fn key_text(&self, expr: &str) -> String {
         format!("CAST({expr} AS text)")
     }
+    fn add_column_if_missing(&self, table: &str, column: &str, ty: &str) -> Option<String> {
+        // `ADD COLUMN IF NOT EXISTS` takes an exclusive lock even when the column exists,
+        // which running purges (writing their audit rows) would then wait on, or deadlock
+        // with: look first.
+        Some(format!(
+            "DO $policyc$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+      AND table_name = {tl} AND column_name = {cl}) THEN
+    ALTER TABLE {t} ADD COLUMN {column} {ty};
+  END IF;
+END $policyc$",
+            tl = self.literal(table),
+            cl = self.literal(column),
+            t = self.quote(table),
+        ))
+    }
     fn types(&self) -> (&'static str, &'static str, &'static str, &'static str) {
         ("bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "timestamptz", "varchar(255)", "text")
     }
