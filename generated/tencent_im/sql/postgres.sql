@@ -40,7 +40,12 @@ CREATE TABLE IF NOT EXISTS "policyc_installed" (
   installed_at timestamptz NOT NULL
 );
 -- policyc:statement
-ALTER TABLE "policyc_retention_audit" ADD COLUMN IF NOT EXISTS policy varchar(255);
+DO $policyc$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+      AND table_name = 'policyc_retention_audit' AND column_name = 'policy') THEN
+    ALTER TABLE "policyc_retention_audit" ADD COLUMN policy varchar(255);
+  END IF;
+END $policyc$;
 -- policyc:statement
 INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_tables', '*', '2', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
 -- policyc:statement
