@@ -403,8 +403,25 @@ fn mysql_runs() {
 fn sqlite_runs() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("runs.db").display());
+    concurrent(&url, dir.path());
     namespaced(&url, dir.path());
     exact_holds(&url);
+    // A run that died (its row still `running`) is closed by the next run.
+    let text = policy_text("runs_died", &[("db", "sqlite")], &[Cat("runs_died_c", "db", "runs_died_t", "id")]);
+    let mut db = runner::connect(&url).unwrap();
+    fill(db.as_mut(), "runs_died_t", 3, 1);
+    let plan = sql::plan(&compile(&text), DialectKind::Sqlite);
+    runner::install(db.as_mut(), &plan, false).unwrap();
+    let job = &plan.jobs[0].name;
+    db.exec(&format!(
+        "INSERT INTO policyc_retention_audit (policy, job, category, table_name, cutoff, started_at, outcome) VALUES ('runs_died', '{job}', 'c', 't', datetime('now'), datetime('now'), 'running')"
+    ))
+    .unwrap();
+    let r = runner::purge(db.as_mut(), &plan, 2, false, &mut |_, _| {}).unwrap();
+    assert_eq!(r[0].rows, 3);
+    let outcomes =
+        db.query_text(&format!("SELECT outcome FROM policyc_retention_audit WHERE job = '{job}' ORDER BY id")).unwrap();
+    assert_eq!(outcomes, vec![vec!["interrupted".to_string()], vec!["ok".to_string()]]);
 }
 
 /// On a database policyc was never installed in: a dry run counts, a purge refuses and says

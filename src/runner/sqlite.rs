@@ -2,11 +2,14 @@
 //! transaction, with the cut-off captured once per run.
 
 use super::{Db, RunError};
+use crate::backend::sql::AUDIT_TABLE;
 use crate::backend::sql::{DialectKind, Job, Plan};
 use rusqlite::named_params;
+use std::fs::{File, OpenOptions};
+use std::path::PathBuf;
 
 /// A SQLite database (secure_delete on, so purged bytes are overwritten).
-pub struct Lite(rusqlite::Connection);
+pub struct Lite(rusqlite::Connection, Option<PathBuf>);
 
 impl Lite {
     /// Opens (creating) the file at `path`.
@@ -14,7 +17,23 @@ impl Lite {
         let c = rusqlite::Connection::open(path).map_err(RunError::from)?;
         c.pragma_update(None, "secure_delete", "ON").map_err(RunError::from)?;
         c.busy_timeout(std::time::Duration::from_secs(5)).map_err(RunError::from)?;
-        Ok(Lite(c))
+        let file = (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(format!("{path}.policyc-runs.lock")));
+        Ok(Lite(c, file))
+    }
+
+    /// Makes runs on this database take turns: SQLite has no advisory locks, so an OS lock
+    /// on a file beside it, which goes with the process. `None` for an in-memory database,
+    /// which no other process sees.
+    fn run_lock(&self) -> Result<Option<File>, RunError> {
+        let Some(path) = &self.1 else { return Ok(None) };
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(|e| RunError(format!("cannot open the run lock {}: {e}", path.display())))?;
+        f.lock().map_err(|e| RunError(format!("cannot lock {}: {e}", path.display())))?;
+        Ok(Some(f))
     }
 }
 
@@ -50,6 +69,16 @@ impl Db for Lite {
         rows.collect::<Result<Vec<_>, _>>().map_err(RunError::from)
     }
     fn run_job(&mut self, plan: &Plan, job: &Job, batch: u32, on_batch: &mut dyn FnMut(u64)) -> Result<u64, RunError> {
+        let _turn = self.run_lock()?;
+        // Holding the lock, a row of this job still `running` is a run that died.
+        self.0
+            .execute(
+                &format!(
+                    "UPDATE {AUDIT_TABLE} SET outcome = 'interrupted', finished_at = datetime('now') WHERE job = :job AND outcome = 'running'"
+                ),
+                named_params! {":job": job.name},
+            )
+            .map_err(RunError::from)?;
         let now: String = self.0.query_row("SELECT datetime('now')", [], |r| r.get(0)).map_err(RunError::from)?;
         self.0
             .execute(
