@@ -312,6 +312,52 @@ fn exact_holds(url: &str) {
     forget(db.as_mut(), &text);
 }
 
+/// Shared tables made by an earlier version (audit without `policy`, hold keys in the
+/// engine's default collation): setup upgrades them in place, keeping their rows, and the
+/// upgraded hold table matches exactly.
+fn upgrade(url: &str, dir: &Path) {
+    let mut db = runner::connect(url).unwrap();
+    let d = db.dialect();
+    let text = policy_text("runs_up", &[("db", kind_word(d))], &[Cat("runs_up_c", "db", "runs_up_t", "id")]);
+    forget(db.as_mut(), &text);
+    uninstall(db.as_mut());
+    let (id, ts, short) = match d {
+        DialectKind::Postgres => ("bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "timestamptz", "varchar(255)"),
+        DialectKind::Mysql => ("BIGINT AUTO_INCREMENT PRIMARY KEY", "DATETIME(6)", "VARCHAR(255)"),
+        DialectKind::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT", "TEXT"),
+    };
+    db.exec(&format!(
+        "CREATE TABLE policyc_retention_audit (id {id}, job {short} NOT NULL, category {short} NOT NULL, table_name {short} NOT NULL, cutoff {ts} NOT NULL, rows_deleted BIGINT NOT NULL DEFAULT 0, started_at {ts} NOT NULL, finished_at {ts}, outcome {short} NOT NULL, detail TEXT)"
+    ))
+    .unwrap();
+    db.exec(&format!(
+        "CREATE TABLE policyc_legal_hold (table_name {short} NOT NULL, row_key {short} NOT NULL, reason TEXT, placed_at {ts}, PRIMARY KEY (table_name, row_key))"
+    ))
+    .unwrap();
+    db.exec("INSERT INTO policyc_legal_hold (table_name, row_key) VALUES ('runs_up_t', 'k')").unwrap();
+    db.exec(&format!(
+        "INSERT INTO policyc_retention_audit (job, category, table_name, cutoff, started_at, outcome) VALUES ('old', 'c', 't', {n}, {n}, 'ok')",
+        n = ago(d, 0)
+    ))
+    .unwrap();
+    fill(db.as_mut(), "runs_up_t", 2, 1);
+    let path = write(dir, "up.policy", &text);
+    let (code, _, err) = cli(&["setup", "--database-url", url, path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(db.query_i64("SELECT COUNT(*) FROM policyc_legal_hold WHERE row_key = 'k'").unwrap(), Some(1));
+    assert_eq!(
+        db.query_i64("SELECT COUNT(*) FROM policyc_legal_hold WHERE row_key = 'K'").unwrap(),
+        Some(0),
+        "exact after the upgrade"
+    );
+    assert_eq!(db.query_i64("SELECT COUNT(*) FROM policyc_retention_audit WHERE job = 'old'").unwrap(), Some(1));
+    let (code, _, err) = cli(&["purge", "--database-url", url, path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let policy = db.query_text("SELECT policy FROM policyc_retention_audit WHERE policy IS NOT NULL").unwrap();
+    assert_eq!(policy, vec![vec!["runs_up".to_string()]]);
+    forget(db.as_mut(), &text);
+}
+
 /// A policy with stores on two engines: each URL acts on its own engine's stores and notes
 /// the others; `--store` picks one, and names of another engine's store are refused.
 fn two_engines(url: &str, dir: &Path) {
@@ -386,6 +432,7 @@ fn postgres_runs() {
     namespaced(&url, dir.path());
     exact_holds(&url);
     two_engines(&url, dir.path());
+    upgrade(&url, dir.path());
 }
 
 #[test]
@@ -397,6 +444,7 @@ fn mysql_runs() {
     exact_holds(&url);
     two_engines(&url, dir.path());
     mysql_time_zone(&url);
+    upgrade(&url, dir.path());
 }
 
 #[test]
@@ -406,6 +454,7 @@ fn sqlite_runs() {
     concurrent(&url, dir.path());
     namespaced(&url, dir.path());
     exact_holds(&url);
+    upgrade(&url, dir.path());
     // A run that died (its row still `running`) is closed by the next run.
     let text = policy_text("runs_died", &[("db", "sqlite")], &[Cat("runs_died_c", "db", "runs_died_t", "id")]);
     let mut db = runner::connect(&url).unwrap();
