@@ -570,6 +570,11 @@ fn mysql_jobs() {
         assert_eq!(job.schedule, "0 3 * * *");
         assert_eq!(ev[0], ["1", "DAY", "2000-01-01 03:00:00", "+00:00"], "{} event", job.name);
     }
+    // The events run this plan's calls: no name collision is reported.
+    let findings = runner::verify(db.as_mut(), &plan).unwrap();
+    let sched: Vec<_> = findings.iter().filter(|f| f.check == "schedule").collect();
+    assert_eq!(sched.len(), plan.jobs.len());
+    assert!(sched.iter().all(|f| f.ok || f.detail.contains("event_scheduler is OFF")), "{sched:?}");
     cleanup(db.as_mut(), prefix);
 }
 
