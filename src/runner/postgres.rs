@@ -49,7 +49,19 @@ impl Db for Pg {
         let rows = match self.query_text(&call) {
             Ok(r) => r,
             Err(e) => {
-                // A failed run leaves the job's session lock held; this session holds no other.
+                // A failed run leaves the job's lock held by this session (PL/pgSQL cannot catch
+                // errors around COMMITs), so the run's row is closed here; if the run died
+                // before taking the lock and it is free, any row still running is dead too.
+                // Then the lock goes: this session holds no other.
+                if self
+                    .query_text(&format!("SELECT pg_try_advisory_lock(hashtext('{}'))", job.name))
+                    .is_ok_and(|r| r.first().is_some_and(|r| r[0] == "t"))
+                {
+                    let _ = self.0.execute(
+                        "UPDATE policyc_retention_audit SET outcome = 'failed', finished_at = clock_timestamp(), detail = $2 WHERE job = $1 AND outcome = 'running'",
+                        &[&job.name, &e.0],
+                    );
+                }
                 let _ = self.exec("SELECT pg_advisory_unlock_all()");
                 return Err(e);
             }

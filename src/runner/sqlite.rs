@@ -108,6 +108,10 @@ impl Db for Lite {
         if let Err(e) = batches() {
             // The failed batch rolled back; the run is over and says so.
             let _ = self.0.execute(&upd, named_params! {":id": id, ":rows": total as i64, ":outcome": "failed"});
+            let _ = self.0.execute(
+                &format!("UPDATE {AUDIT_TABLE} SET detail = :detail WHERE id = :id"),
+                named_params! {":id": id, ":detail": e.0},
+            );
             return Err(e);
         }
         self.0

@@ -68,11 +68,13 @@ BEGIN
   DECLARE v_total BIGINT DEFAULT 0;
   DECLARE v_tz VARCHAR(64) DEFAULT @@session.time_zone;
   DECLARE v_locked INT DEFAULT 0;
+  DECLARE v_err TEXT;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
+    GET DIAGNOSTICS CONDITION 1 v_err = MESSAGE_TEXT;
     ROLLBACK;
     IF v_audit IS NOT NULL THEN
-      UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed' WHERE id = v_audit;
+      UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed', detail = v_err WHERE id = v_audit;
       COMMIT;
     END IF;
     SET time_zone = v_tz;
@@ -147,7 +149,7 @@ BEGIN
   DO RELEASE_LOCK('policyc_purge_tencent_im__log_data');
 END;
 -- policyc:statement
-INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__log_data', 'tencent_im', '7b1bcc225d891718', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
+INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__log_data', 'tencent_im', '6a5a25dd08d85427', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
 -- policyc:statement
 CREATE INDEX IF NOT EXISTS `policyc_tencent_im__im_monitoring_data_measured_at_idx` ON `im_monitoring_data` (`measured_at`);
 -- policyc:statement
@@ -171,11 +173,13 @@ BEGIN
   DECLARE v_total BIGINT DEFAULT 0;
   DECLARE v_tz VARCHAR(64) DEFAULT @@session.time_zone;
   DECLARE v_locked INT DEFAULT 0;
+  DECLARE v_err TEXT;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
+    GET DIAGNOSTICS CONDITION 1 v_err = MESSAGE_TEXT;
     ROLLBACK;
     IF v_audit IS NOT NULL THEN
-      UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed' WHERE id = v_audit;
+      UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed', detail = v_err WHERE id = v_audit;
       COMMIT;
     END IF;
     SET time_zone = v_tz;
@@ -250,7 +254,7 @@ BEGIN
   DO RELEASE_LOCK('policyc_purge_tencent_im__monitoring_data');
 END;
 -- policyc:statement
-INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__monitoring_data', 'tencent_im', '4b6f89b6c3c7a9da', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
+INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__monitoring_data', 'tencent_im', '6b71b46d97894b1b', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
 -- policyc:statement
 CREATE INDEX IF NOT EXISTS `policyc_tencent_im__im_configuration_data_terminated_at_idx` ON `im_configuration_data` (`terminated_at`);
 -- policyc:statement
@@ -274,11 +278,13 @@ BEGIN
   DECLARE v_total BIGINT DEFAULT 0;
   DECLARE v_tz VARCHAR(64) DEFAULT @@session.time_zone;
   DECLARE v_locked INT DEFAULT 0;
+  DECLARE v_err TEXT;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
+    GET DIAGNOSTICS CONDITION 1 v_err = MESSAGE_TEXT;
     ROLLBACK;
     IF v_audit IS NOT NULL THEN
-      UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed' WHERE id = v_audit;
+      UPDATE `policyc_retention_audit` SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed', detail = v_err WHERE id = v_audit;
       COMMIT;
     END IF;
     SET time_zone = v_tz;
@@ -353,7 +359,7 @@ BEGIN
   DO RELEASE_LOCK('policyc_purge_tencent_im__configuration_data');
 END;
 -- policyc:statement
-INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__configuration_data', 'tencent_im', '48c193fb3392318e', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
+INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__configuration_data', 'tencent_im', '2039c21323fcf133', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
 
 -- ==== schedule ====
 -- policyc:statement

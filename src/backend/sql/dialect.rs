@@ -502,11 +502,13 @@ BEGIN
   DECLARE v_total BIGINT DEFAULT 0;
   DECLARE v_tz VARCHAR(64) DEFAULT @@session.time_zone;
   DECLARE v_locked INT DEFAULT 0;
+  DECLARE v_err TEXT;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
+    GET DIAGNOSTICS CONDITION 1 v_err = MESSAGE_TEXT;
     ROLLBACK;
     IF v_audit IS NOT NULL THEN
-      UPDATE {audit} SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed' WHERE id = v_audit;
+      UPDATE {audit} SET finished_at = UTC_TIMESTAMP(6), outcome = 'failed', detail = v_err WHERE id = v_audit;
       COMMIT;
     END IF;
     SET time_zone = v_tz;
