@@ -100,8 +100,6 @@ pub struct Plan {
     pub schedule: Vec<String>,
     /// Notes for the file header (skipped categories and why).
     pub notes: Vec<String>,
-    /// How many of the first [`Plan::setup`] statements set up the shared tables.
-    pub tables_len: usize,
 }
 
 impl Plan {
@@ -159,12 +157,6 @@ impl Plan {
             self.syntax().quote(AUDIT_TABLE),
             self.syntax().now_expr()
         )
-    }
-
-    /// The shared tables' setup (audit, hold, installed), the first statements of
-    /// [`Plan::setup`].
-    pub fn tables_setup(&self) -> &[String] {
-        &self.setup[..self.tables_len]
     }
 }
 
@@ -337,7 +329,6 @@ pub fn plan_stores(policy: &Policy, dialect: DialectKind, keep: &dyn Fn(&Store) 
     setup.extend(d.add_column_if_missing(AUDIT_TABLE, "policy", short));
     setup.extend(d.exact_hold_columns(HOLD_TABLE));
     setup.push(d.record_installed(TABLES_OBJECT, "*", TABLES_VERSION));
-    let tables_len = setup.len();
     let audit = d.quote(AUDIT_TABLE);
     let mut schedule = Vec::new();
     for j in &mut jobs {
@@ -375,7 +366,7 @@ pub fn plan_stores(policy: &Policy, dialect: DialectKind, keep: &dyn Fn(&Store) 
             }
         }
     }
-    Plan { dialect, policy: policy.id.clone(), setup, jobs, schedule, notes, tables_len }
+    Plan { dialect, policy: policy.id.clone(), setup, jobs, schedule, notes }
 }
 
 /// `start + duration <= now`, with an index-friendly range prefilter for calendar units.
