@@ -17,6 +17,8 @@ pub mod model;
 pub mod names;
 pub mod runner;
 pub mod schedule;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod semantics;
 pub mod source;
 pub mod stores;

@@ -5,8 +5,11 @@
 mod build;
 mod check;
 mod diff;
+mod export;
 mod lifecycle;
 mod purge;
+#[cfg(feature = "schema")]
+mod schema;
 mod verify;
 mod verify_redis;
 
@@ -68,6 +71,11 @@ pub enum Command {
     Purge(purge::Args),
     /// Check a live database against a policy's retention jobs.
     Verify(verify::Args),
+    /// Write the policy in another privacy tool's format (Fides, W3C DPV).
+    Export(export::Args),
+    /// Print the JSON Schema of `policy.json` or of JSON diagnostics.
+    #[cfg(feature = "schema")]
+    Schema(schema::Args),
 }
 
 /// Entry point of the binary.
@@ -98,6 +106,9 @@ pub fn main() -> ExitCode {
         Command::Diff(a) => diff::run(&ctx, a),
         Command::Purge(a) => purge::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
+        Command::Export(a) => export::run(&ctx, a),
+        #[cfg(feature = "schema")]
+        Command::Schema(a) => schema::run(&ctx, a),
     };
     ExitCode::from(result.code())
 }

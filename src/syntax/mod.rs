@@ -371,6 +371,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::d_description => "`description`",
         Rule::d_withdrawal => "`withdrawal`",
         Rule::d_renamed => "`renamed from`",
+        Rule::d_maps => "`maps to`",
         Rule::d_citation => "`citation`",
         Rule::d_schedule => "`schedule`",
         Rule::d_of => "`of`",
