@@ -13,6 +13,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod diff;
 pub mod explain;
+pub mod fmt;
 pub mod load;
 pub mod model;
 pub mod names;

@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod explain;
 mod export;
+mod fmt;
 mod init;
 mod lifecycle;
 mod manual;
@@ -90,6 +91,8 @@ pub enum Command {
     Explain(explain::Args),
     /// Write a commented starter policy.
     Init(init::Args),
+    /// Rewrite policy files in the one layout (`--check` only reports).
+    Fmt(fmt::Args),
     /// Print shell completions or the manual page.
     Manual(manual::Args),
     /// Write the policy in another privacy tool's format (Fides, W3C DPV).
@@ -133,6 +136,7 @@ pub fn main() -> ExitCode {
         Command::Export(a) => export::run(&ctx, a),
         Command::Explain(a) => explain::run(&ctx, a),
         Command::Init(a) => init::run(&ctx, a),
+        Command::Fmt(a) => fmt::run(&ctx, a),
         Command::Manual(a) => manual::run(&ctx, a),
         #[cfg(feature = "schema")]
         Command::Schema(a) => schema::run(&ctx, a),
