@@ -15,6 +15,7 @@ pub mod diff;
 pub mod explain;
 pub mod fmt;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod names;
 pub mod runner;

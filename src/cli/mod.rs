@@ -10,6 +10,7 @@ mod export;
 mod fmt;
 mod init;
 mod lifecycle;
+mod lsp;
 mod manual;
 mod purge;
 #[cfg(feature = "schema")]
@@ -93,6 +94,8 @@ pub enum Command {
     Init(init::Args),
     /// Rewrite policy files in the one layout (`--check` only reports).
     Fmt(fmt::Args),
+    /// Run the language server over stdio (for editors).
+    Lsp(lsp::Args),
     /// Print shell completions or the manual page.
     Manual(manual::Args),
     /// Write the policy in another privacy tool's format (Fides, W3C DPV).
@@ -137,6 +140,7 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => explain::run(&ctx, a),
         Command::Init(a) => init::run(&ctx, a),
         Command::Fmt(a) => fmt::run(&ctx, a),
+        Command::Lsp(a) => lsp::run(&ctx, a),
         Command::Manual(a) => manual::run(&ctx, a),
         #[cfg(feature = "schema")]
         Command::Schema(a) => schema::run(&ctx, a),

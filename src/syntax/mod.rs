@@ -4,6 +4,7 @@
 //! next line that starts a top-level item, so one typo does not hide the rest of the file.
 
 pub mod ast;
+pub mod index;
 mod lower;
 mod separation;
 
