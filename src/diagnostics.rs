@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The policy is still compiled.
@@ -189,6 +190,7 @@ pub enum Format {
 /// A diagnostic in the JSON format (`--format json`): positions are 1-based, columns count
 /// characters.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JsonDiagnostic<'a> {
     /// `E…` for errors, `W…` for warnings.
     pub code: &'a str,

@@ -12,11 +12,16 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;
+pub mod explain;
+pub mod fmt;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod names;
 pub mod runner;
 pub mod schedule;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod semantics;
 pub mod source;
 pub mod stores;

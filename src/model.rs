@@ -23,6 +23,7 @@ pub type Locale = String;
 
 /// Localised text: one value per declared locale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Text(pub BTreeMap<Locale, String>);
 
@@ -35,6 +36,7 @@ impl Text {
 
 /// A compiled policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Policy {
     /// [`FORMAT_VERSION`].
     pub format_version: u32,
@@ -98,6 +100,7 @@ pub struct Policy {
 
 /// Role of the organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Decides purposes and means; needs a legal basis for each use.
@@ -108,6 +111,7 @@ pub enum Role {
 
 /// The parent policy a module is incorporated into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Parent {
     /// Its title.
     pub title: Text,
@@ -119,6 +123,7 @@ pub struct Parent {
 
 /// Which document prevails on conflict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Precedence {
     /// This module prevails.
@@ -129,6 +134,7 @@ pub enum Precedence {
 
 /// Who the controller is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Controller {
     /// As specified in the parent policy.
@@ -144,6 +150,7 @@ pub enum Controller {
 
 /// Where the feature is offered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Availability {
     /// Region names (e.g. `worldwide`).
     pub regions: Vec<String>,
@@ -153,6 +160,7 @@ pub struct Availability {
 
 /// A storage system.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Store {
     /// Identifier.
     pub name: String,
@@ -166,6 +174,7 @@ pub struct Store {
 
 /// Storage engines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StoreKind {
     /// PostgreSQL.
@@ -210,6 +219,7 @@ impl StoreKind {
 
 /// A purpose of processing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Purpose {
     /// Identifier.
     pub name: String,
@@ -221,10 +231,40 @@ pub struct Purpose {
     pub withdrawal: Option<Text>,
     /// Former name, for version diffs.
     pub renamed_from: Option<String>,
+    /// Terms of exchange taxonomies this item maps to (`maps to fides "…"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mappings: Vec<Mapping>,
+}
+
+/// A term of an exchange taxonomy that a policy item maps to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Mapping {
+    /// The taxonomy.
+    pub scheme: Taxonomy,
+    /// The term: a Fides key (`user.contact.email`) or a DPV concept (`dpv:ServiceProvision`).
+    pub term: String,
+}
+
+/// Exchange taxonomies a policy can map its items to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Taxonomy {
+    /// The Fides taxonomy (fideslang): data categories, data uses.
+    Fides,
+    /// The W3C Data Privacy Vocabulary.
+    Dpv,
+}
+
+impl Taxonomy {
+    /// All taxonomies with their source keyword.
+    pub const ALL: &'static [(&'static str, Taxonomy)] = &[("fides", Taxonomy::Fides), ("dpv", Taxonomy::Dpv)];
 }
 
 /// A legal basis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Basis {
     /// Identifier.
     pub name: String,
@@ -238,10 +278,14 @@ pub struct Basis {
     pub builtin: bool,
     /// How consent is withdrawn (consent bases).
     pub withdrawal: Option<Text>,
+    /// Terms of exchange taxonomies this item maps to (`maps to fides "…"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mappings: Vec<Mapping>,
 }
 
 /// The ground a legal basis rests on (GDPR Art. 6(1) and PIPL Art. 13 grounds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BasisKind {
     /// Consent.
@@ -281,6 +325,7 @@ impl BasisKind {
 
 /// A recipient of shared data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Recipient {
     /// Identifier.
     pub name: String,
@@ -294,6 +339,7 @@ pub struct Recipient {
 
 /// A named, labelled item (conditions, states).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Named {
     /// Identifier.
     pub name: String,
@@ -303,6 +349,7 @@ pub struct Named {
 
 /// A lifecycle event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Event {
     /// Identifier.
     pub name: String,
@@ -314,6 +361,7 @@ pub struct Event {
 
 /// What a lifecycle event happens to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "name")]
 pub enum EventSubject {
     /// The customer's account or subscription.
@@ -324,6 +372,7 @@ pub enum EventSubject {
 
 /// A data category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Category {
     /// Identifier.
     pub name: String,
@@ -349,6 +398,9 @@ pub struct Category {
     pub bindings: Vec<Binding>,
     /// How long it is kept.
     pub retention: Retention,
+    /// Terms of exchange taxonomies this item maps to (`maps to fides "…"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mappings: Vec<Mapping>,
 }
 
 impl Category {
@@ -360,6 +412,7 @@ impl Category {
 
 /// A field of a category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Field {
     /// Identifier.
     pub name: String,
@@ -374,10 +427,14 @@ pub struct Field {
     pub internal: bool,
     /// Former name, for version diffs.
     pub renamed_from: Option<String>,
+    /// Terms of exchange taxonomies this item maps to (`maps to fides "…"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mappings: Vec<Mapping>,
 }
 
 /// Field types.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "variants")]
 pub enum FieldType {
     /// Text.
@@ -422,6 +479,7 @@ impl FieldType {
 
 /// A purpose a category is used for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Use {
     /// The purpose.
     pub purpose: String,
@@ -433,6 +491,7 @@ pub struct Use {
 
 /// Sharing with a recipient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Share {
     /// The recipient.
     pub recipient: String,
@@ -448,6 +507,7 @@ pub struct Share {
 
 /// A condition of sharing.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "name")]
 pub enum Requirement {
     /// The data subject (customer) consents.
@@ -458,6 +518,7 @@ pub enum Requirement {
 
 /// Where a category is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Binding {
     /// The store.
     pub store: String,
@@ -473,6 +534,7 @@ pub struct Binding {
 
 /// A place inside a store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Location {
     /// A SQL table.
@@ -508,6 +570,7 @@ pub enum Location {
 
 /// A retention statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Retention {
     /// The rule.
     pub rule: Rule,
@@ -529,6 +592,7 @@ pub struct Retention {
 /// a clock anchored on events starts at the earliest of those events that has happened, and
 /// does not run while none has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Rule {
     /// Processed in transit only, never stored.
@@ -550,6 +614,7 @@ pub enum Rule {
 
 /// One clock of a retention rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Clock {
     /// Exact period or an upper bound.
     pub bound: Bound,
@@ -561,6 +626,7 @@ pub struct Clock {
 
 /// Exact period or upper bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Bound {
     /// "stored for 7 days".
@@ -571,6 +637,7 @@ pub enum Bound {
 
 /// What starts a clock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "events")]
 pub enum Anchor {
     /// The collection instant.
@@ -582,6 +649,7 @@ pub enum Anchor {
 
 /// What happens at the end of retention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EndAction {
     /// The record is deleted.
@@ -592,6 +660,7 @@ pub enum EndAction {
 
 /// A duration in one calendar unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Duration {
     /// How many units.
     pub amount: u32,
@@ -602,6 +671,7 @@ pub struct Duration {
 /// Calendar units. Months and years are calendar units (see [`crate::semantics`]); the others
 /// are fixed lengths of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// 3,600 seconds.
@@ -633,6 +703,7 @@ impl Duration {
 
 /// Purpose/basis declared once for several categories.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UseStatement {
     /// The purpose.
     pub purpose: String,
@@ -644,6 +715,7 @@ pub struct UseStatement {
 
 /// A storage statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StorageStatement {
     /// Identifier.
     pub name: String,
@@ -657,6 +729,7 @@ pub struct StorageStatement {
 
 /// Data-subject clauses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Rights {
     /// Deletion on request is offered.
     pub deletion_on_request: bool,
@@ -670,6 +743,7 @@ pub struct Rights {
 
 /// Document sections that accept free text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     /// Scope and incorporation.

@@ -5,9 +5,19 @@
 use super::OutputFile;
 use crate::model::Policy;
 
-/// The model as pretty JSON with a final newline.
+/// The `$schema` every `policy.json` names: the schema's id and, with it, the format version.
+pub fn schema_id() -> String {
+    format!("urn:policyc:schema:policy-json:{}", crate::model::FORMAT_VERSION)
+}
+
+/// The model as pretty JSON with a final newline, naming its schema first.
 pub fn generate(policy: &Policy) -> OutputFile {
-    let mut s = serde_json::to_string_pretty(policy).unwrap_or_default();
-    s.push('\n');
+    let body = serde_json::to_string_pretty(policy).unwrap_or_default();
+    let schema = serde_json::to_string(&schema_id()).unwrap_or_default();
+    // The model serialises as an object, so its text starts with `{`: the schema goes first.
+    let s = match body.strip_prefix('{') {
+        Some(rest) => format!("{{\n  \"$schema\": {schema},{rest}\n"),
+        None => format!("{body}\n"),
+    };
     OutputFile::text("policy.json", s)
 }

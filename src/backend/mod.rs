@@ -4,6 +4,7 @@
 //! [`write_all`] writes them atomically and only when their content changed.
 
 pub mod docs;
+pub mod exchange;
 pub mod json;
 pub mod rust;
 pub mod sql;

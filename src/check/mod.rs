@@ -2,6 +2,7 @@
 //! policy reported at once.
 
 pub mod builtins;
+pub mod taxonomy;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::load::Loaded;
@@ -648,6 +649,8 @@ impl<'a> Checker<'a> {
                     self.name(r);
                     out.renamed = Some(r.name.clone())
                 }
+                // Checked where the item is built, against the taxonomy its kind maps to.
+                Attr::Maps { .. } => {}
                 Attr::OfAccount(_) => out.subject = Some(model::EventSubject::Account),
                 Attr::OfResource(r) => {
                     self.name(r);
@@ -713,12 +716,14 @@ impl<'a> Checker<'a> {
                     let what = format!("purpose `{}`", d.name.name);
                     let a = self.attrs(d, &what);
                     let label = self.require_text(a.label, d.name.span, &what, "label");
+                    let mappings = self.mappings(&d.attrs, taxonomy::Target::Purpose, &what);
                     p.purposes.push(model::Purpose {
                         name: d.name.name.clone(),
                         label,
                         description: a.description,
                         withdrawal: a.withdrawal,
                         renamed_from: a.renamed,
+                        mappings,
                     });
                 }
                 ast::Item::Basis(d) => {
@@ -755,6 +760,7 @@ impl<'a> Checker<'a> {
                         );
                         String::new()
                     });
+                    let mappings = self.mappings(&d.attrs, taxonomy::Target::Basis, &what);
                     p.bases.push(model::Basis {
                         name: d.name.name.clone(),
                         kind: kind.unwrap_or(model::BasisKind::OtherLegal),
@@ -762,6 +768,7 @@ impl<'a> Checker<'a> {
                         citation,
                         builtin: false,
                         withdrawal: a.withdrawal,
+                        mappings,
                     });
                 }
                 ast::Item::Recipient(d) => {
@@ -861,6 +868,7 @@ impl<'a> Checker<'a> {
                     citation: b.citation.into(),
                     builtin: true,
                     withdrawal: None,
+                    mappings: Vec::new(),
                 });
             }
         }
@@ -1115,8 +1123,17 @@ impl<'a> Checker<'a> {
             }
         }
 
+        let mappings = self.mappings(
+            c.stmts.iter().filter_map(|s| match s {
+                CategoryStmt::Attr(a) => Some(a),
+                _ => None,
+            }),
+            taxonomy::Target::Data,
+            &what,
+        );
         model::Category {
             name: c.name.name.clone(),
+            mappings,
             label,
             description,
             renamed_from,
@@ -1226,7 +1243,9 @@ impl<'a> Checker<'a> {
             }
         }
         let label = self.require_text(label, f.name.span, &fwhat, "label");
+        let mappings = self.mappings(&f.attrs, taxonomy::Target::Data, &fwhat);
         model::Field {
+            mappings,
             name: f.name.name.clone(),
             ty,
             label,

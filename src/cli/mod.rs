@@ -5,8 +5,16 @@
 mod build;
 mod check;
 mod diff;
+mod explain;
+mod export;
+mod fmt;
+mod init;
 mod lifecycle;
+mod lsp;
+mod manual;
 mod purge;
+#[cfg(feature = "schema")]
+mod schema;
 mod setup;
 mod verify;
 mod verify_redis;
@@ -25,9 +33,21 @@ pub struct Cli {
     /// How diagnostics are printed.
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
-    /// When to colour output.
+    /// When to colour output (`auto` honours `NO_COLOR` and `CLICOLOR_FORCE`).
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Treat warnings as errors (`-D warnings`, as rustc).
+    #[arg(short = 'D', long = "deny", global = true, value_name = "LINT", value_parser = ["warnings"])]
+    pub deny: Vec<String>,
+    /// Treat warnings as errors (the same as `-D warnings`).
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is done.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -72,6 +92,21 @@ pub enum Command {
     Purge(purge::Args),
     /// Check a live database against a policy's retention jobs.
     Verify(verify::Args),
+    /// Print the long explanation of a diagnostic code, e.g. `policyc explain E101`.
+    Explain(explain::Args),
+    /// Write a commented starter policy.
+    Init(init::Args),
+    /// Rewrite policy files in the one layout (`--check` only reports).
+    Fmt(fmt::Args),
+    /// Run the language server over stdio (for editors).
+    Lsp(lsp::Args),
+    /// Print shell completions or the manual page.
+    Manual(manual::Args),
+    /// Write the policy in another privacy tool's format (Fides, W3C DPV).
+    Export(export::Args),
+    /// Print the JSON Schema of `policy.json` or of JSON diagnostics.
+    #[cfg(feature = "schema")]
+    Schema(schema::Args),
 }
 
 /// Entry point of the binary.
@@ -93,8 +128,11 @@ pub fn main() -> ExitCode {
         color: match cli.color {
             ColorArg::Always => true,
             ColorArg::Never => false,
-            ColorArg::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            ColorArg::Auto => auto_color(std::io::stderr().is_terminal()),
         },
+        deny_warnings: cli.deny_warnings || !cli.deny.is_empty(),
+        quiet: cli.quiet,
+        verbose: cli.verbose,
     };
     let result = match cli.command {
         Command::Check(a) => check::run(&ctx, a),
@@ -104,6 +142,14 @@ pub fn main() -> ExitCode {
         Command::Setup(a) => setup::run(&ctx, a),
         Command::Purge(a) => purge::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
+        Command::Export(a) => export::run(&ctx, a),
+        Command::Explain(a) => explain::run(&ctx, a),
+        Command::Init(a) => init::run(&ctx, a),
+        Command::Fmt(a) => fmt::run(&ctx, a),
+        Command::Lsp(a) => lsp::run(&ctx, a),
+        Command::Manual(a) => manual::run(&ctx, a),
+        #[cfg(feature = "schema")]
+        Command::Schema(a) => schema::run(&ctx, a),
     };
     ExitCode::from(result.code())
 }
@@ -120,10 +166,29 @@ fn quiet_on_closed_pipe() {
     }
 }
 
+/// Colour for `--color auto`: `NO_COLOR` (non-empty) turns it off, `CLICOLOR_FORCE` (not `0`)
+/// turns it on, otherwise colour when writing to a terminal (see no-color.org, bixense.com/clicolors).
+fn auto_color(terminal: bool) -> bool {
+    let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty() && x != "0");
+    if std::env::var_os("NO_COLOR").is_some_and(|x| !x.is_empty()) {
+        false
+    } else if set("CLICOLOR_FORCE") {
+        true
+    } else {
+        terminal
+    }
+}
+
 /// Settings shared by subcommands.
 pub(crate) struct Ctx {
     pub format: Format,
     pub color: bool,
+    /// Warnings fail the command like errors.
+    pub deny_warnings: bool,
+    /// Print only errors.
+    pub quiet: bool,
+    /// Print more about what is done.
+    pub verbose: bool,
 }
 
 /// How a command ended.
@@ -171,14 +236,27 @@ pub(crate) fn compile_collect(
     for path in files {
         match crate::compile_file(path) {
             Ok(c) => {
-                if c.diagnostics.has_errors() {
+                if c.diagnostics.has_errors() || (ctx.deny_warnings && !c.diagnostics.is_empty()) {
                     outcome = outcome.max(Outcome::PolicyErrors);
                 }
                 match ctx.format {
                     Format::Human => {
-                        if !c.diagnostics.is_empty() {
-                            eprint!("{}", c.render(ctx.color));
+                        // `-q` shows errors only (and warnings denied by `-D warnings`).
+                        let shown = if ctx.quiet && !ctx.deny_warnings {
+                            let mut only = diagnostics::Diagnostics::default();
+                            c.diagnostics
+                                .iter()
+                                .filter(|d| d.severity() == diagnostics::Severity::Error)
+                                .for_each(|d| only.push(d.clone()));
+                            only
+                        } else {
+                            c.diagnostics.clone()
+                        };
+                        if !shown.is_empty() {
+                            eprint!("{}", diagnostics::render_human(&shown, &c.sources, ctx.color));
                             eprintln!("{}: {}", path.display(), diagnostics::summary(&c.diagnostics));
+                        } else if ctx.verbose {
+                            eprintln!("{}: no problems", path.display());
                         }
                     }
                     Format::Json => json.extend(
@@ -276,6 +354,12 @@ pub(crate) fn open_db(
             (Err(Outcome::UsageOrIo), report, outcome)
         }
     }
+}
+
+/// Writes `text` to standard output; a closed pipe (`| head`) ends the output quietly.
+pub(crate) fn print_stdout(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 /// The file stem used to name a policy's output directory.

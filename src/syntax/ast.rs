@@ -175,6 +175,13 @@ pub enum Attr {
     Schedule(Str),
     /// `renamed from old`.
     Renamed(Ident),
+    /// `maps to scheme "term"`.
+    Maps {
+        /// The taxonomy (`fides`, `dpv`).
+        scheme: Ident,
+        /// The term in it.
+        term: Str,
+    },
     /// `of account`.
     OfAccount(Span),
     /// `of resource name`.

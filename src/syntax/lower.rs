@@ -128,7 +128,9 @@ impl Cx<'_> {
     fn attr(&mut self, p: Pair<'_, Rule>) -> Option<Attr> {
         let rule = p.as_rule();
         let span = self.span(&p);
-        let first = p.into_inner().next();
+        let mut inner = p.into_inner();
+        let first = inner.next();
+        let p_next = inner.next();
         Some(match (rule, first) {
             (Rule::d_name, Some(t)) => Attr::Name(self.ltext(t)),
             (Rule::d_label, Some(t)) => Attr::Label(self.ltext(t)),
@@ -137,6 +139,11 @@ impl Cx<'_> {
             (Rule::d_citation, Some(s)) => Attr::Citation(self.string(s)),
             (Rule::d_schedule, Some(s)) => Attr::Schedule(self.string(s)),
             (Rule::d_renamed, Some(i)) => Attr::Renamed(self.ident(i)),
+            (Rule::d_maps, Some(i)) => {
+                let scheme = self.ident(i);
+                let term = p_next.map(|s| self.string(s))?;
+                Attr::Maps { scheme, term }
+            }
             (Rule::d_of, Some(o)) if o.as_rule() == Rule::of_account => Attr::OfAccount(span),
             (Rule::d_of, Some(o)) => Attr::OfResource(self.ident(o.into_inner().next()?)),
             _ => return None,

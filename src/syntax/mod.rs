@@ -4,6 +4,7 @@
 //! next line that starts a top-level item, so one typo does not hide the rest of the file.
 
 pub mod ast;
+pub mod index;
 mod lower;
 mod separation;
 
@@ -371,6 +372,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::d_description => "`description`",
         Rule::d_withdrawal => "`withdrawal`",
         Rule::d_renamed => "`renamed from`",
+        Rule::d_maps => "`maps to`",
         Rule::d_citation => "`citation`",
         Rule::d_schedule => "`schedule`",
         Rule::d_of => "`of`",

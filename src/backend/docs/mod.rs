@@ -883,3 +883,8 @@ fn details(cx: &Ctx) -> Vec<Sub> {
         })
         .collect()
 }
+
+/// A retention rule in words, in `locale`, as the documents state it (for other backends).
+pub fn wording_of_retention(policy: &Policy, r: &crate::model::Retention, locale: &str) -> String {
+    wording::retention(policy, r, words::Lang::of(locale), locale)
+}

@@ -1,0 +1,42 @@
+//! `policyc manual completions SHELL` and `policyc manual page`: shell completions
+//! (`clap_complete`) and a roff manual page (`clap_mangen`), both generated from the argument
+//! definitions so they cannot drift from them.
+
+use super::{Cli, Ctx, Outcome};
+use clap::CommandFactory;
+
+/// What to print.
+#[derive(Debug, clap::Subcommand)]
+pub enum What {
+    /// Completions for a shell, e.g. `policyc manual completions bash > /etc/bash_completion.d/policyc`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// The manual page in roff, e.g. `policyc manual page > policyc.1`.
+    Page,
+}
+
+/// Arguments of `manual`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What to print.
+    #[command(subcommand)]
+    pub what: What,
+}
+
+pub(crate) fn run(_ctx: &Ctx, args: Args) -> Outcome {
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    match args.what {
+        What::Completions { shell } => clap_complete::generate(shell, &mut cmd, "policyc", &mut out),
+        What::Page => {
+            if let Err(e) = clap_mangen::Man::new(cmd).render(&mut out) {
+                eprintln!("error: cannot render the manual page: {e}");
+                return Outcome::UsageOrIo;
+            }
+        }
+    }
+    super::print_stdout(&String::from_utf8_lossy(&out));
+    Outcome::Ok
+}
