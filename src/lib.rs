@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;
+pub mod escape;
 pub mod load;
 pub mod model;
 pub mod names;

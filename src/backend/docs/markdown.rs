@@ -14,44 +14,13 @@ pub struct Markdown;
 
 impl Escaper for Markdown {
     fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        let mut at_start = true;
-        let mut chars = string.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
-                    dest.write_char('\\')?;
-                    dest.write_char(c)?;
-                }
-                '\n' | '\r' | '\t' => dest.write_char(' ')?,
-                '#' | '-' | '+' | '=' if at_start => {
-                    dest.write_char('\\')?;
-                    dest.write_char(c)?;
-                }
-                '0'..='9' if at_start => {
-                    // `1.` or `1)` at the start would begin an ordered list.
-                    dest.write_char(c)?;
-                    while let Some(d) = chars.next_if(char::is_ascii_digit) {
-                        dest.write_char(d)?;
-                    }
-                    if let Some(p) = chars.next_if(|p| *p == '.' || *p == ')') {
-                        dest.write_char('\\')?;
-                        dest.write_char(p)?;
-                    }
-                }
-                c if c.is_control() => {}
-                _ => dest.write_char(c)?,
-            }
-            at_start = at_start && c == ' ';
-        }
-        Ok(())
+        dest.write_str(&crate::escape::md_inline(string))
     }
 }
 
 /// Escapes `s` as the `.md` templates do (for tests and for text assembled outside templates).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let _ = Markdown.write_escaped_str(&mut out, s);
-    out
+    crate::escape::md_inline(s)
 }
 
 /// A link destination safe inside a Markdown link and a table cell: characters that could end
