@@ -455,10 +455,16 @@ impl<'a> Checker<'a> {
             match s {
                 HeaderStmt::Version(v) => {
                     version = true;
-                    if v.value.trim().is_empty() || v.value.chars().any(char::is_control) {
+                    if v.value.trim().is_empty() {
                         self.push(
                             err(Code::BadValue, v.span, "the version cannot be empty")
                                 .label("empty version")
+                                .help("write e.g. `version \"1.0.0\"`"),
+                        );
+                    } else if v.value.chars().any(char::is_control) {
+                        self.push(
+                            err(Code::BadValue, v.span, "the version must be one line without control characters")
+                                .label("line break or control character in the version")
                                 .help("write e.g. `version \"1.0.0\"`"),
                         );
                     }

@@ -41,6 +41,9 @@ impl Cx<'_> {
         let mut chars = inner.char_indices();
         while let Some((i, c)) = chars.next() {
             if c != '\\' {
+                if forbidden_in_text(c) {
+                    self.forbidden(outer, 1 + i, c.len_utf8(), c);
+                }
                 out.push(c);
                 continue;
             }
@@ -63,13 +66,18 @@ impl Cx<'_> {
                 Some((_, '\\')) => out.push('\\'),
                 Some((_, 'u')) => {
                     let rest = &inner[i + 2..];
+                    // Only hex digits: `from_str_radix` would also take a sign (`\u{+41}`).
                     let parsed = rest
                         .strip_prefix('{')
                         .and_then(|r| r.find('}').map(|e| &r[..e]))
+                        .filter(|hex| (1..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
                         .and_then(|hex| u32::from_str_radix(hex, 16).ok().map(|v| (hex.len(), v)))
                         .and_then(|(n, v)| char::from_u32(v).map(|c| (n, c)));
                     match parsed {
                         Some((n, ch)) => {
+                            if ch != '\n' && forbidden_in_text(ch) {
+                                self.forbidden(outer, 1 + i, n + 4, ch);
+                            }
                             out.push(ch);
                             for _ in 0..n + 2 {
                                 chars.next();
@@ -83,6 +91,24 @@ impl Cx<'_> {
             }
         }
         out
+    }
+
+    /// Reports a character no policy text may hold, at `offset..offset + len` of the string.
+    fn forbidden(&mut self, outer: Span, offset: usize, len: usize, c: char) {
+        let at = outer.start + offset;
+        let what = if crate::escape::is_bidi_control(c) { "bidirectional control" } else { "control character" };
+        self.diags.push(
+            Diagnostic::new(
+                Code::Syntax,
+                Span::new(outer.file, at, at + len),
+                format!("a text cannot contain the {what} U+{:04X}", c as u32),
+            )
+            .label("not allowed in policy text")
+            .help(
+                "it would be invisible or reorder what readers see, and can break generated code; \
+                 remove it (write line breaks as `\\n`)",
+            ),
+        );
     }
 
     fn ltext(&mut self, p: Pair<'_, Rule>) -> LText {
@@ -469,4 +495,10 @@ pub(super) fn lower_file(file: FileId, base: usize, p: Pair<'_, Rule>, out: &mut
         };
         out.items.extend(lowered);
     }
+}
+
+/// Characters refused in every string: controls (a raw tab excepted; a line break is written
+/// `\n`), bidi controls, line/paragraph separators and byte-order marks.
+fn forbidden_in_text(c: char) -> bool {
+    c != '\t' && crate::escape::is_hazard(c)
 }
