@@ -164,7 +164,8 @@ pub fn generate(policy: &Policy) -> Vec<OutputFile> {
              Apply: aws s3api put-bucket-lifecycle-configuration --bucket {bucket} --lifecycle-configuration file://{bucket}.json\n\
              A PUT replaces the whole configuration: merge first with `policyc lifecycle merge EXISTING.xml POLICY`.\n\
              Legal hold: use Object Lock legal hold on held objects; lifecycle rules never remove them.\n\n",
-            policy.id, policy.version
+            policy.id,
+            crate::escape::line_comment(&policy.version)
         );
         for n in notes {
             txt.push_str(&format!("- {n}\n"));
