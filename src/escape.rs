@@ -131,7 +131,9 @@ pub fn rust_doc(s: &str) -> Vec<String> {
                     shown.push(c);
                 }
             }
-            md_inline(shown.trim_end())
+            let line = md_inline(shown.trim_end());
+            // `///` followed by `/` is an ordinary comment, not documentation.
+            if line.starts_with('/') { format!("\\{line}") } else { line }
         })
         .collect()
 }
@@ -139,18 +141,21 @@ pub fn rust_doc(s: &str) -> Vec<String> {
 /// Markdown inline text that renders as written and cannot change the document's structure:
 /// inline markup (`*`, `_`, `` ` ``, `[`, `]`, `~`), raw HTML and entities (`<`, `>`, `&`),
 /// table cells (`|`; line breaks and tabs become spaces, so a cell stays on its row), block
-/// markers at the start (`#`, `-`, `+`, `=`, `1.`); other control characters are dropped.
+/// markers at the start (`#`, `-`, `+`, `=`, `1.`, leading spaces); other control characters
+/// are dropped.
 pub fn md_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut at_start = true;
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
+        let c = if matches!(c, '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}') { ' ' } else { c };
         match c {
+            // Leading spaces would make an indented code block of a paragraph.
+            ' ' if at_start => continue,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
             '#' | '-' | '+' | '=' if at_start => {
                 out.push('\\');
                 out.push(c);
@@ -166,10 +171,10 @@ pub fn md_inline(s: &str) -> String {
                     out.push(p);
                 }
             }
-            c if is_hazard(c) => {}
+            c if is_hazard(c) => continue,
             _ => out.push(c),
         }
-        at_start = at_start && c == ' ';
+        at_start = false;
     }
     out
 }
