@@ -27,6 +27,9 @@ pub struct Cli {
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Directory that imports must stay inside (default: the directory of each policy file).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub import_root: Option<PathBuf>,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -90,6 +93,7 @@ pub fn main() -> ExitCode {
             ColorArg::Never => false,
             ColorArg::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         },
+        import_root: cli.import_root,
     };
     let result = match cli.command {
         Command::Check(a) => check::run(&ctx, a),
@@ -106,6 +110,8 @@ pub fn main() -> ExitCode {
 pub(crate) struct Ctx {
     pub format: Format,
     pub color: bool,
+    /// `--import-root`.
+    pub import_root: Option<PathBuf>,
 }
 
 /// How a command ended.
@@ -138,7 +144,7 @@ pub(crate) fn compile_all(ctx: &Ctx, files: &[PathBuf]) -> (Vec<(PathBuf, Compil
     let mut out = Vec::new();
     let mut json = Vec::new();
     for path in files {
-        match crate::compile_file(path) {
+        match crate::compile_file_in(path, ctx.import_root.as_deref()) {
             Ok(c) => {
                 if c.diagnostics.has_errors() {
                     outcome = outcome.max(Outcome::PolicyErrors);
