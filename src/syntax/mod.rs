@@ -61,7 +61,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
         let Some(item) = pairs.next() else { break };
         let end = item.as_span().end();
         let at_end = item.clone().into_inner().any(|p| p.as_rule() == Rule::EOI);
-        lower::lower_file(file, start, item, &mut out, &mut diags);
+        lower::lower_file(file, text, start, item, &mut out, &mut diags);
         if at_end || end == 0 {
             return (out, diags);
         }
@@ -73,7 +73,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
         match PolicyParser::parse(Rule::file, chunk) {
             Ok(mut pairs) => {
                 if let Some(file_pair) = pairs.next() {
-                    lower::lower_file(file, start, file_pair, &mut out, &mut diags);
+                    lower::lower_file(file, text, start, file_pair, &mut out, &mut diags);
                 }
                 break;
             }
@@ -115,7 +115,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
                     }
                     if let Ok(mut pairs) = PolicyParser::parse(Rule::file, &text[start..prefix_end]) {
                         if let Some(p) = pairs.next() {
-                            lower::lower_file(file, start, p, &mut out, &mut diags);
+                            lower::lower_file(file, text, start, p, &mut out, &mut diags);
                         }
                         break;
                     }
