@@ -9,8 +9,8 @@
 //! The generator first builds a format-neutral document ([`Doc`]: sections of paragraphs,
 //! lists and tables made of text spans); the askama templates under `templates/docs/` then
 //! render it. Policy text is escaped by the templates' escaper (HTML escaping for `.html`,
-//! [`markdown::Markdown`] for `.md`); only author sections (Markdown, sanitised for HTML) and
-//! validated identifiers are inserted unescaped.
+//! [`markdown::Markdown`] for `.md`); only author sections (Markdown, sanitised for both
+//! formats) and validated identifiers are inserted unescaped.
 
 pub mod markdown;
 pub mod ropa;
@@ -50,8 +50,8 @@ pub fn html(policy: &Policy, locale: &str) -> String {
 }
 
 fn render_md(doc: &Doc) -> String {
-    // Author Markdown goes in after tidying, byte for byte (its blank lines and trailing
-    // spaces can matter); markers hold its place meanwhile.
+    // Author Markdown (already sanitised and re-emitted) goes in after tidying, unchanged (its
+    // blank lines and trailing spaces can matter); markers hold its place meanwhile.
     let mut marked = doc.clone();
     let mut authors = Vec::new();
     for b in marked.sections.iter_mut().flat_map(|s| s.blocks.iter_mut()) {
@@ -577,7 +577,10 @@ fn build(policy: &Policy, locale: &str) -> Doc {
         if let Some(t) = section.and_then(|s| policy.sections.get(&s)) {
             let md = t.get(locale).trim().to_string();
             if !md.is_empty() {
-                blocks.push(Block::Author(Author { html: markdown::to_safe_html(&md), md }));
+                blocks.push(Block::Author(Author {
+                    html: markdown::to_safe_html(&md),
+                    md: markdown::to_safe_markdown(&md),
+                }));
             }
         }
         if blocks.is_empty() && subs.is_empty() {
