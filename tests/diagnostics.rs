@@ -193,3 +193,11 @@ fn terminal_escapes_in_policy_text_are_never_echoed() {
     assert!(!out.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']), "{out:?}");
     assert!(out.contains("\\u{1b}[31m"), "the message shows the escape visibly: {out}");
 }
+
+#[test]
+fn braces_in_comments_do_not_count_towards_nesting() {
+    let text = std::fs::read_to_string("tests/fixtures/every_form.policy").unwrap();
+    let text = format!("// {}\n{text}", "{".repeat(200));
+    let c = policyc::compile_str("tests/fixtures/commented.policy", &text);
+    assert!(!c.diagnostics.has_errors(), "{}", c.render(false));
+}

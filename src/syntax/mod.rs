@@ -134,6 +134,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
 fn too_deep(text: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut in_string = false;
+    let mut in_comment = false;
     let mut escaped = false;
     for (i, c) in text.char_indices() {
         if in_string {
@@ -145,8 +146,14 @@ fn too_deep(text: &str) -> Option<usize> {
             }
             continue;
         }
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
         match c {
             '"' => in_string = true,
+            // Braces in a comment are not nesting.
+            '/' if text[i + 1..].starts_with('/') => in_comment = true,
             '{' | '(' => {
                 depth += 1;
                 if depth > MAX_NESTING {
