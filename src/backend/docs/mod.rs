@@ -713,12 +713,26 @@ fn uses(cx: &Ctx) -> Vec<Block> {
             info.push(Rich::text(fill_str(w.only_if, &[("condition", &cx.t(cond))])));
         }
         // Purposes, integrated systems, sharing.
-        let mut purpose: Vec<Rich> = own.iter().map(|u| Rich::text(cx.purpose_text(&u.purpose))).collect();
+        // A purpose resting on several bases is described once; the basis cell lists each basis.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut purpose: Vec<Rich> = own
+            .iter()
+            .filter(|u| seen.insert(u.purpose.as_str()))
+            .map(|u| Rich::text(cx.purpose_text(&u.purpose)))
+            .collect();
         if !c.systems.is_empty() {
             purpose.push(Rich::text(fill_str(w.systems, &[("systems", &cx.stores(&c.systems))])));
         }
         let shared: Vec<String> =
-            c.uses.iter().filter(|u| u.statement.is_some()).map(|u| cx.purpose_label(&u.purpose)).collect();
+            c.uses.iter().filter(|u| u.statement.is_some()).map(|u| cx.purpose_label(&u.purpose)).fold(
+                Vec::new(),
+                |mut v, l| {
+                    if !v.contains(&l) {
+                        v.push(l);
+                    }
+                    v
+                },
+            );
         if !shared.is_empty() {
             purpose.push(Rich::text(fill_str(w.shared_purposes, &[("purposes", &and_list(cx.lang, &shared))])));
         }
@@ -859,7 +873,13 @@ fn details(cx: &Ctx) -> Vec<Sub> {
             if !fields.is_empty() {
                 items.push(item(w.d_fields, fields));
             }
-            let purposes: Vec<String> = c.uses.iter().map(|u| cx.purpose_label(&u.purpose)).collect();
+            let mut purposes: Vec<String> = Vec::new();
+            for u in &c.uses {
+                let l = cx.purpose_label(&u.purpose);
+                if !purposes.contains(&l) {
+                    purposes.push(l);
+                }
+            }
             if !purposes.is_empty() {
                 items.push(item(w.d_purposes, and_list(cx.lang, &purposes)));
             }

@@ -639,11 +639,9 @@ impl Gen<'_> {
             let internal = f.internal.then(|| quote!(.internal()));
             quote!(#r FieldDescriptor::new(#fname, #r FieldKind::#kind, #label) #sensitive #internal)
         });
-        // One `Permits` impl per purpose; the checker rejects a purpose stated twice, and the
-        // first statement wins should one slip through.
-        let mut seen = std::collections::BTreeSet::new();
-        let uses: Vec<_> = c.uses.iter().filter(|u| seen.insert(u.purpose.as_str())).collect();
-        let use_descs = uses.iter().map(|u| {
+        // A purpose may rest on several bases (one `use` each): every one is described, and the
+        // purpose's single `Permits` impl lists them all.
+        let use_descs = c.uses.iter().map(|u| {
             let p = &u.purpose;
             let b = opt_str(u.basis.as_deref());
             quote!(#r UseDescriptor { purpose: #p, basis: #b })
@@ -662,19 +660,33 @@ impl Gen<'_> {
         let rule_doc = format!(" The retention rule. {}", self.rule_sentence(&c.retention.rule));
         let redis = self.redis_items(c, &r);
 
-        let permits = uses.iter().map(|u| {
-            let p = type_ident(&u.purpose);
-            // One descriptor per basis in `BASES`, shared by every use under it.
-            let basis = match u.basis.as_deref().and_then(|b| self.policy.bases.iter().position(|x| x.name == b)) {
-                Some(i) => {
+        let mut purposes: Vec<&str> = Vec::new();
+        for u in &c.uses {
+            if !purposes.contains(&u.purpose.as_str()) {
+                purposes.push(&u.purpose);
+            }
+        }
+        let permits = purposes.iter().map(|purpose| {
+            let p = type_ident(purpose);
+            // One descriptor per basis in the policy's `BASES`, shared by every use under it.
+            let bases: Vec<TokenStream> = c
+                .uses
+                .iter()
+                .filter(|u| u.purpose == *purpose)
+                .filter_map(|u| u.basis.as_deref().and_then(|b| self.policy.bases.iter().position(|x| x.name == b)))
+                .map(|i| {
                     let i = Literal::usize_unsuffixed(i);
-                    quote!(::std::option::Option::Some(#r BASES[#i]))
-                }
+                    quote!(#r BASES[#i])
+                })
+                .collect();
+            let basis = match bases.first() {
+                Some(b) => quote!(::std::option::Option::Some(#b)),
                 None => quote!(::std::option::Option::None),
             };
             quote! {
                 impl #r Permits<#r purpose::#p> for #ty {
                     const BASIS: ::std::option::Option<#r BasisDescriptor> = #basis;
+                    const BASES: &'static [#r BasisDescriptor] = &[#(#bases),*];
                 }
             }
         });
