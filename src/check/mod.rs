@@ -1669,6 +1669,10 @@ impl<'a> Checker<'a> {
         use model::StoreKind as K;
         let (Some(store), Some(r)) = (p.store(&m.store), retention) else { return };
         let kind = store.kind;
+        if matches!(kind, K::Postgres | K::Mysql | K::Sqlite) {
+            self.sql_schedule_check(b, store, what, p, r);
+            return;
+        }
         if !matches!(kind, K::Redis | K::Mongodb | K::Kafka | K::ObjectStorage) {
             return;
         }
@@ -1751,6 +1755,50 @@ impl<'a> Checker<'a> {
             }
             _ => {}
         }
+    }
+
+    /// The same bound for SQL stores as for the stores that expire data themselves: a purge job
+    /// deletes a record at its first run after the record's end, so the longest gap between
+    /// runs is how late it may act. That may exceed the rule's tolerance by no more than a day,
+    /// the default daily schedule every SQL store is expected to keep up with.
+    fn sql_schedule_check(
+        &mut self,
+        b: &ast::Binding,
+        store: &model::Store,
+        what: &str,
+        p: &model::Policy,
+        r: &model::Retention,
+    ) {
+        use crate::backend::stores::convert;
+        const DAY: u64 = 86_400;
+        if matches!(r.rule, model::Rule::Indefinite { .. }) {
+            return;
+        }
+        let cron = store.schedule.as_deref().unwrap_or(&p.schedule);
+        let Ok(parsed) = crate::schedule::parse(cron) else { return };
+        let late_by = parsed.longest_gap_secs().max(0) as u64;
+        let allowed = convert::tolerance_secs(r).max(DAY);
+        if late_by <= allowed {
+            return;
+        }
+        self.push(
+            err(
+                Code::Unenforceable,
+                b.span,
+                format!(
+                    "the purge job of `{}` (schedule `{cron}`) cannot enforce the retention of {what} within its \
+                     tolerance: it would delete up to {} late",
+                    store.name,
+                    convert::human(late_by)
+                ),
+            )
+            .label("runs are further apart than the rule allows")
+            .help(format!(
+                "run the purge more often (`schedule` on the store or in the header), or allow it with \
+                 `retain … {{ tolerance {} }}`",
+                convert::tolerance_hint(late_by)
+            )),
+        );
     }
 
     fn consent_checks(&mut self, p: &model::Policy, items: &[(FileId, &ast::Item)]) {
