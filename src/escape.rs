@@ -179,6 +179,25 @@ pub fn md_inline(s: &str) -> String {
     out
 }
 
+/// A piece of Markdown inline text that may sit mid-line next to other pieces (its spaces are
+/// kept): every markup character is escaped wherever it is, line breaks become spaces, other
+/// hazardous characters are dropped.
+pub fn md_span(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if is_hazard(c) && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// HTML text or a double- or single-quoted attribute value.
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -154,6 +154,29 @@ proptest! {
         prop_assert_eq!(norm(&text), norm(&want));
     }
 
+    /// A span between other text reads back as written, its spaces kept.
+    #[test]
+    fn markdown_spans_read_back(s in nasty()) {
+        let md = format!("x{}x", escape::md_span(&s));
+        let mut text = String::new();
+        for e in Parser::new(&md) {
+            match e {
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+                Event::Text(t) => text.push_str(&t),
+                other => prop_assert!(false, "{other:?} in {md:?}"),
+            }
+        }
+        let want: String = s
+            .chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\u{2028}' | '\u{2029}' => Some(' '),
+                c if escape::is_hazard(c) && c != '\t' => None,
+                c => Some(c),
+            })
+            .collect();
+        prop_assert_eq!(text, format!("x{want}x"));
+    }
+
     #[test]
     fn html_text_reads_back(s in nasty()) {
         let page = scraper::Html::parse_fragment(&format!("<p title=\"{}\">{}</p>", escape::html(&s), escape::html(&s)));
