@@ -234,3 +234,16 @@ fn files_that_are_not_policies_are_refused_before_they_are_quoted() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("invalid UTF-8 at line 2, column 2"), "{}", stderr(&out));
 }
+
+#[test]
+fn file_names_with_terminal_escapes_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = dir.path().join("a\u{1b}]0;owned\u{7}b.policy");
+    std::fs::copy(WARNS_ONLY, &name).unwrap();
+    let missing = dir.path().join("gone\u{1b}[2J.policy");
+    let out = policyc().args(["--color", "never", "check"]).arg(&name).arg(&missing).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains(['\u{1b}', '\u{7}']), "{err:?}");
+    assert!(err.contains("a\\u{1b}]0;owned\\u{7}b.policy") && err.contains("gone\\u{1b}[2J.policy"), "{err}");
+}

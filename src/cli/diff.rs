@@ -155,7 +155,7 @@ fn compile_spec(ctx: &Ctx, spec: &str) -> Result<Policy, Outcome> {
     let c: Compiled = match compiled {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::escape::terminal(&e));
             return Err(Outcome::UsageOrIo);
         }
     };
@@ -163,7 +163,7 @@ fn compile_spec(ctx: &Ctx, spec: &str) -> Result<Policy, Outcome> {
         match ctx.format {
             Format::Human => {
                 eprint!("{}", c.render(ctx.color));
-                eprintln!("{spec}: {}", diagnostics::summary(&c.diagnostics));
+                eprintln!("{}: {}", crate::escape::terminal(spec), diagnostics::summary(&c.diagnostics));
             }
             Format::Json => {
                 let json: Vec<_> = c.diagnostics.iter().map(|d| diagnostics::to_json(d, &c.sources)).collect();

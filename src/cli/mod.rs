@@ -153,7 +153,8 @@ pub(crate) fn compile_all(ctx: &Ctx, files: &[PathBuf]) -> (Vec<(PathBuf, Compil
                     Format::Human => {
                         if !c.diagnostics.is_empty() {
                             eprint!("{}", c.render(ctx.color));
-                            eprintln!("{}: {}", path.display(), diagnostics::summary(&c.diagnostics));
+                            let name = crate::escape::terminal(&path.display().to_string());
+                            eprintln!("{name}: {}", diagnostics::summary(&c.diagnostics));
                         }
                     }
                     Format::Json => json.extend(
@@ -167,7 +168,8 @@ pub(crate) fn compile_all(ctx: &Ctx, files: &[PathBuf]) -> (Vec<(PathBuf, Compil
             Err(e) => {
                 outcome = outcome.max(Outcome::UsageOrIo);
                 match ctx.format {
-                    Format::Human => eprintln!("error: {e}"),
+                    // The path (and an import's text) may hold terminal control characters.
+                    Format::Human => eprintln!("error: {}", crate::escape::terminal(&e.to_string())),
                     Format::Json => json.push(serde_json::json!({
                         "code": "E002", "severity": "error", "message": e.to_string(),
                         "file": path.display().to_string(), "line": null, "column": null,
