@@ -177,3 +177,44 @@ fn rust_compiles(id: &str, rust: &str) {
         .unwrap();
     assert!(out.status.success(), "generated Rust:\n{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// The same through the CLI: a policy file whose name holds line terminators builds, and no
+/// generated line starts with what followed them.
+#[test]
+fn a_hostile_file_name_stays_in_its_comments() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("shared")).unwrap();
+    for f in ["every_construct.policy", "shared/common.policy", "shared/bases.policy"] {
+        std::fs::copy(root.join("tests/fixtures").join(f), src.join(f)).unwrap();
+    }
+    let evil = src.join("x\nPWNED8\r\u{2028}PWNED9.policy");
+    std::fs::rename(src.join("every_construct.policy"), &evil).unwrap();
+    let out = dir.path().join("out");
+    let run =
+        Command::new(env!("CARGO_BIN_EXE_policyc")).arg("build").arg(&evil).arg("--out").arg(&out).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let mut n = 0;
+    for entry in walk(&out) {
+        let ext = entry.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if matches!(ext, "md" | "html" | "csv" | "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&entry).unwrap();
+        n += usize::from(text.contains("PWNED8"));
+        for l in lines(&text) {
+            assert!(!l.trim_start().starts_with("PWNED"), "{}: {l:?}", entry.display());
+        }
+    }
+    assert!(n >= 4, "the file name appears in the headers ({n} files)");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
+}
