@@ -251,13 +251,13 @@ pub fn render_human(diags: &Diagnostics, sources: &SourceMap, color: bool) -> St
         let text = d.span.map(|s| {
             let file = files.entry(s.file).or_insert_with(|| {
                 let f = sources.file(s.file);
-                Arc::new(Indexed::new(f.path.display().to_string(), &f.text))
+                Arc::new(Indexed::new(crate::escape::terminal(&f.path.display().to_string()), &f.text))
             });
             Excerpt::around(file.clone(), s.start, s.end)
         });
         let report = Report::new(d, text);
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&d.message);
+            out.push_str(&report.message);
         }
         out.push('\n');
     }
@@ -279,16 +279,22 @@ pub fn summary(diags: &Diagnostics) -> String {
 }
 
 /// Adapter that lets miette render one of our diagnostics with its source file.
+/// Policy text reaches the terminal only through here: message, label, hint, file name and
+/// source are shown with control characters escaped (see [`crate::escape::terminal`]).
 struct Report<'a> {
     diag: &'a Diagnostic,
     source: Option<Excerpt>,
     message: String,
+    label: Option<String>,
+    help: Option<String>,
 }
 
 impl<'a> Report<'a> {
     fn new(diag: &'a Diagnostic, source: Option<Excerpt>) -> Self {
-        let message = diag.message.clone();
-        Report { diag, source, message }
+        let message = crate::escape::terminal(&diag.message);
+        let label = (!diag.label.is_empty()).then(|| crate::escape::terminal(&diag.label));
+        let help = diag.help.as_deref().map(crate::escape::terminal);
+        Report { diag, source, message, label, help }
     }
 }
 
@@ -319,7 +325,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -328,9 +334,10 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let span = self.diag.span?;
-        let len = span.end.saturating_sub(span.start);
-        let label = if self.diag.label.is_empty() { None } else { Some(self.diag.label.clone()) };
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new(label, span.start, len))))
+        // Within the excerpt: a span reaching past a clipped line is underlined up to the clip.
+        let end = self.source.as_ref().map_or(span.end, |s| span.end.min(s.end));
+        let start = span.start.min(end);
+        Some(Box::new(std::iter::once(miette::LabeledSpan::new(self.label.clone(), start, end - start))))
     }
 }
 
@@ -344,6 +351,8 @@ struct Indexed {
 impl Indexed {
     fn new(name: String, text: &str) -> Self {
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        // Same length in bytes, so every span still points at the same characters.
+        let text = crate::escape::terminal_same_len(text);
         Indexed { name, text: Arc::from(text), line_starts }
     }
 
@@ -363,19 +372,44 @@ struct Excerpt {
     end: usize,
     /// 0-based line number of `start`.
     first_line: usize,
+    /// Bytes between the start of that line and `start` (when a long line is clipped).
+    first_column: usize,
 }
 
 impl Excerpt {
     /// Context lines kept on each side of the span (miette shows one).
     const CONTEXT: usize = 3;
 
+    /// Longest excerpt shown in full; a longer one is clipped to [`Self::CLIP`] bytes on each
+    /// side of the span's start (miette cannot render columns beyond 65,535, and a person
+    /// cannot read them).
+    const MAX: usize = 4096;
+    const CLIP: usize = 240;
+
     fn around(file: Arc<Indexed>, span_start: usize, span_end: usize) -> Self {
         let len = file.text.len();
-        let first_line = file.line_of(span_start.min(len)).saturating_sub(Self::CONTEXT);
-        let last_line = file.line_of(span_end.min(len)) + Self::CONTEXT + 1;
+        let (span_start, span_end) = (span_start.min(len), span_end.min(len));
+        let first_line = file.line_of(span_start).saturating_sub(Self::CONTEXT);
+        let last_line = file.line_of(span_end) + Self::CONTEXT + 1;
         let start = file.line_starts[first_line];
         let end = file.line_starts.get(last_line).copied().unwrap_or(len);
-        Excerpt { file, start, end, first_line }
+        if end - start <= Self::MAX {
+            return Excerpt { file, start, end, first_line, first_column: 0 };
+        }
+        // Only the span's own line, around the span's start.
+        let line = file.line_of(span_start);
+        let line_start = file.line_starts[line];
+        let line_end = file.line_starts.get(line + 1).copied().unwrap_or(len);
+        let text = &file.text;
+        let mut start = span_start.saturating_sub(Self::CLIP).max(line_start);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (span_start + Self::CLIP).min(line_end).max(span_start);
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Excerpt { file, start, end, first_line: line, first_column: start - line_start }
     }
 }
 
@@ -399,7 +433,7 @@ impl miette::SourceCode for Excerpt {
             data,
             shown,
             inner.line() + self.first_line,
-            inner.column(),
+            if inner.line() == 0 { inner.column() + self.first_column } else { inner.column() },
             inner.line_count(),
         )))
     }

@@ -15,6 +15,13 @@ pub const EXAMPLE_PRELUDE: &str = r#"policy example {
 }
 store db: postgres { name { en "Database" } }
 purpose analytics { label { en "Analytics" } }
+category sessions {
+  label { en "Sessions" }
+  field started_at: timestamp { label { en "Start of the session" } }
+  use analytics under gdpr_contract
+  stored in db { table sessions collected at started_at }
+  retain 30 days
+}
 "#;
 
 /// Every code with its explanation, in code order.

@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;
+pub mod escape;
 pub mod explain;
 pub mod fmt;
 pub mod load;
@@ -57,7 +58,13 @@ impl Compiled {
 
 /// Compiles the policy at `path` (and its imports) from the file system.
 pub fn compile_file(path: &Path) -> Result<Compiled, load::ReadError> {
-    let loaded = load::load(path, &load::FsReader)?;
+    compile_file_in(path, None)
+}
+
+/// As [`compile_file`], with imports confined to `import_root` instead of the directory of
+/// `path`.
+pub fn compile_file_in(path: &Path, import_root: Option<&Path>) -> Result<Compiled, load::ReadError> {
+    let loaded = load::load_in(path, &load::FsReader, import_root)?;
     Ok(finish(loaded))
 }
 

@@ -15,13 +15,52 @@ pub trait Reader {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct FsReader;
 
+/// Largest policy file read, in bytes: anything larger is not a policy someone wrote.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
 impl Reader for FsReader {
     fn read(&self, path: &Path) -> std::io::Result<String> {
+        use std::io::Read;
         // Only regular files: a device or FIFO (`/dev/zero`) would never end.
-        if !std::fs::metadata(path)?.is_file() {
+        let meta = std::fs::metadata(path)?;
+        if !meta.is_file() {
             return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"));
         }
-        std::fs::read_to_string(path)
+        // Files under /proc report length 0: the limit is enforced on what is read too.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        if meta.len() > MAX_FILE_BYTES || bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("larger than {} MiB: not a policy", MAX_FILE_BYTES >> 20),
+            ));
+        }
+        text_of(bytes)
+    }
+}
+
+/// The text of a policy file, refused before anything quotes it when it is not UTF-8 text or
+/// holds a NUL byte (a binary file); the error gives the position of the first bad byte.
+pub fn text_of(bytes: Vec<u8>) -> std::io::Result<String> {
+    let bad = |bytes: &[u8], at: usize, what: &str| {
+        let before = &bytes[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{what} at line {line}, column {column} (byte {at}): not a policy"),
+        )
+    };
+    match String::from_utf8(bytes) {
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            Err(bad(e.as_bytes(), at, "invalid UTF-8"))
+        }
+        Ok(s) => match s.find('\0') {
+            Some(at) => Err(bad(s.as_bytes(), at, "a NUL byte")),
+            None => Ok(s),
+        },
     }
 }
 
@@ -57,13 +96,21 @@ pub struct ReadError {
     pub source: std::io::Error,
 }
 
-/// Loads `root` and, recursively, its imports (paths relative to the importing file).
+/// Loads `root` and, recursively, its imports (paths relative to the importing file), which
+/// must stay inside `root`'s directory tree.
 pub fn load(root: &Path, reader: &dyn Reader) -> Result<Loaded, ReadError> {
+    load_in(root, reader, None)
+}
+
+/// As [`load`], with imports confined to `import_root` (a directory) instead of `root`'s
+/// directory when given.
+pub fn load_in(root: &Path, reader: &dyn Reader, import_root: Option<&Path>) -> Result<Loaded, ReadError> {
     let text = reader.read(root).map_err(|source| ReadError { path: root.to_path_buf(), source })?;
     let mut loaded = Loaded::default();
     let id = loaded.sources.add(root, text);
     let mut stack = vec![canonical(root)];
-    visit(id, reader, &mut loaded, &mut stack);
+    let fence = import_root.map_or_else(|| resolved(dir_of(root)), resolved);
+    visit(id, reader, &mut loaded, &mut stack, &fence);
     Ok(loaded)
 }
 
@@ -73,15 +120,41 @@ pub fn load_str(name: &str, text: &str, reader: &dyn Reader) -> Loaded {
     let mut loaded = Loaded::default();
     let id = loaded.sources.add(name, text);
     let mut stack = vec![canonical(Path::new(name))];
-    visit(id, reader, &mut loaded, &mut stack);
+    let fence = resolved(dir_of(Path::new(name)));
+    visit(id, reader, &mut loaded, &mut stack, &fence);
     loaded
+}
+
+/// The directory of a file (`.` for a bare file name).
+fn dir_of(p: &Path) -> &Path {
+    p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
 fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
-fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<PathBuf>) {
+/// Where a path really is: canonical (symlinks followed) when it exists, otherwise absolute
+/// with `.` and `..` resolved by name.
+fn resolved(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<PathBuf>, fence: &Path) {
     let (file, diags) = syntax::parse(id, &loaded.sources.file(id).text);
     loaded.diags.extend(diags);
     let imports: Vec<ast::Str> =
@@ -99,6 +172,20 @@ fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<P
             continue;
         }
         let path = dir.join(&import.value);
+        // Checked before reading: a file outside the tree (`../../proc/self/environ`) would be
+        // quoted in diagnostics.
+        if !resolved(&path).starts_with(fence) {
+            loaded.diags.push(
+                Diagnostic::new(
+                    Code::BadValue,
+                    import.span,
+                    format!("`{}` is outside the policy's directory", import.value),
+                )
+                .label("imports stay inside the root policy's directory tree")
+                .help(format!("move the file under `{}`, or widen the tree with `--import-root DIR`", fence.display())),
+            );
+            continue;
+        }
         let key = canonical(&path);
         if let Some(pos) = stack.iter().position(|p| *p == key) {
             let chain: Vec<String> = stack[pos..]
@@ -121,7 +208,7 @@ fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<P
             Ok(text) => {
                 let child = loaded.sources.add(&path, text);
                 stack.push(key);
-                visit(child, reader, loaded, stack);
+                visit(child, reader, loaded, stack, fence);
                 stack.pop();
             }
             Err(e) => loaded.diags.push(

@@ -175,3 +175,75 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(has_ansi(&["check", "--color", "always", INVALID], true), "`always` overrides NO_COLOR");
     assert!(!has_ansi(&["check", INVALID], true));
 }
+
+/// A policy that imports `import` from a directory `policies/` inside a temporary tree.
+fn importing(import: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("policies");
+    std::fs::create_dir_all(&sub).unwrap();
+    let text = std::fs::read_to_string("tests/invalid/syntax_bad_unicode_escape.policy").unwrap();
+    let text = text.replace("purpose other { label { en \"snow \\u{zz}\" } }", &format!("import \"{import}\""));
+    let path = sub.join("p.policy");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn imports_cannot_leave_the_policy_directory() {
+    // The process environment must never be quoted in a diagnostic.
+    let depth = std::env::current_dir().unwrap().components().count() + 8;
+    let environ = format!("{}proc/self/environ", "../".repeat(depth));
+    let (_dir, path) = importing(&environ);
+    let out = policyc().env("POLICYC_SECRET_MARKER", "s3cr3t").args(["check"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("outside the policy's directory"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("s3cr3t"), "{}", stderr(&out));
+    // A sibling directory is outside too, unless the import root is widened.
+    let (dir, path) = importing("../shared/x.policy");
+    std::fs::create_dir_all(dir.path().join("shared")).unwrap();
+    std::fs::write(dir.path().join("shared/x.policy"), "purpose other { label { en \"Other\" } }\n").unwrap();
+    let out = policyc().args(["check"]).arg(&path).output().unwrap();
+    assert!(stderr(&out).contains("outside the policy's directory"), "{}", stderr(&out));
+    let out = policyc().arg("--import-root").arg(dir.path()).args(["check"]).arg(&path).output().unwrap();
+    assert!(!stderr(&out).contains("outside"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("E002"), "{}", stderr(&out));
+}
+
+#[test]
+fn files_that_are_not_policies_are_refused_before_they_are_quoted() {
+    let (dir, path) = importing("bin.policy");
+    let sub = path.parent().unwrap();
+    std::fs::write(sub.join("bin.policy"), b"purpose a {}\n\nsecret \xff\xfe payload").unwrap();
+    let out = policyc().args(["check"]).arg(&path).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("invalid UTF-8 at line 3, column 8"), "{err}");
+    assert!(!err.contains("payload"), "{err}");
+    std::fs::write(sub.join("bin.policy"), b"purpose a {}\nsec\0ret payload").unwrap();
+    let err = stderr(&policyc().args(["check"]).arg(&path).output().unwrap());
+    assert!(err.contains("a NUL byte at line 2, column 4"), "{err}");
+    assert!(!err.contains("payload"), "{err}");
+    // Too large (sparse, so nothing is written).
+    let big = std::fs::File::create(sub.join("bin.policy")).unwrap();
+    big.set_len(policyc::load::MAX_FILE_BYTES + 1).unwrap();
+    let err = stderr(&policyc().args(["check"]).arg(&path).output().unwrap());
+    assert!(err.contains("not a policy"), "{err}");
+    // The root file itself: exit 2 with the position.
+    std::fs::write(dir.path().join("root.policy"), b"policy t {\n \xc3\x28").unwrap();
+    let out = policyc().args(["check"]).arg(dir.path().join("root.policy")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("invalid UTF-8 at line 2, column 2"), "{}", stderr(&out));
+}
+
+#[test]
+fn file_names_with_terminal_escapes_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = dir.path().join("a\u{1b}]0;owned\u{7}b.policy");
+    std::fs::copy(WARNS_ONLY, &name).unwrap();
+    let missing = dir.path().join("gone\u{1b}[2J.policy");
+    let out = policyc().args(["--color", "never", "check"]).arg(&name).arg(&missing).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains(['\u{1b}', '\u{7}']), "{err:?}");
+    assert!(err.contains("a\\u{1b}]0;owned\\u{7}b.policy") && err.contains("gone\\u{1b}[2J.policy"), "{err}");
+}

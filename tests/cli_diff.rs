@@ -217,3 +217,16 @@ fn old_version_from_git_with_imports() {
     let a = policyc(repo).arg("diff").arg("git:HEAD:policies/nope.policy").arg(sub.join("app.policy")).assert().code(2);
     assert!(out(&a).1.contains("nope.policy"), "{}", out(&a).1);
 }
+
+#[test]
+fn a_revision_starting_with_a_dash_is_refused_not_passed_as_an_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let s = std::process::Command::new("git").args(["init", "-q"]).current_dir(repo).output().unwrap();
+    assert!(s.status.success());
+    let target = repo.join("written-by-git");
+    let spec = format!("git:--output={}:p.policy", target.display());
+    let a = policyc(repo).arg("diff").arg(&spec).arg(v1()).assert().code(2);
+    assert!(out(&a).1.contains("cannot start with `-`"), "{}", out(&a).1);
+    assert!(!target.exists(), "git wrote {}", target.display());
+}

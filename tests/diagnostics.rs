@@ -152,3 +152,52 @@ fn rendering_many_diagnostics_of_a_large_file_is_fast_enough_to_finish() {
     assert_eq!(c.diagnostics.iter().filter(|d| d.code.as_str() == "E103").count(), 2_000);
     assert_eq!(c.render(false).matches("has no retention rule").count(), 2_000);
 }
+
+/// A valid policy on one line of about 100 kB, with a warning near its end.
+fn one_line_policy() -> String {
+    let text = std::fs::read_to_string("tests/fixtures/every_form.policy").unwrap();
+    let mut line: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join(" ");
+    line.push_str(&" ".repeat(100_000usize.saturating_sub(line.len())));
+    line.push_str(" purpose never_used { label { en \"Unused\" de \"Unbenutzt\" } }\n");
+    line
+}
+
+#[test]
+fn a_diagnostic_far_into_a_long_line_renders_clipped() {
+    let text = one_line_policy();
+    let c = policyc::compile_str("long.policy", &text);
+    assert!(!c.diagnostics.has_errors(), "{}", c.render(false));
+    let out = c.render(false);
+    assert!(out.contains("long.policy:1:1000"), "{out}");
+    assert!(out.contains("never_used"), "{out}");
+    assert!(out.len() < 4_000, "the excerpt is clipped around the span: {} bytes", out.len());
+}
+
+#[test]
+fn a_long_line_does_not_crash_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.policy");
+    std::fs::write(&path, one_line_policy()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_policyc")).arg("check").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never_used"));
+}
+
+#[test]
+fn terminal_escapes_in_policy_text_are_never_echoed() {
+    // Raw escape sequences in a string, in an import path (echoed in the message) and in a
+    // comment (shown in the excerpt).
+    let text = "// \u{1b}]0;owned\u{7}\u{1b}[2J\nimport \"\u{1b}[31mx\u{9b}1m\u{202e}.policy\"\npolicy t {\n  version \"1\u{1b}[5m\"\n}\n";
+    let c = policyc::compile_str("esc.policy", text);
+    let out = c.render(false);
+    assert!(!out.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']), "{out:?}");
+    assert!(out.contains("\\u{1b}[31m"), "the message shows the escape visibly: {out}");
+}
+
+#[test]
+fn braces_in_comments_do_not_count_towards_nesting() {
+    let text = std::fs::read_to_string("tests/fixtures/every_form.policy").unwrap();
+    let text = format!("// {}\n{text}", "{".repeat(200));
+    let c = policyc::compile_str("tests/fixtures/commented.policy", &text);
+    assert!(!c.diagnostics.has_errors(), "{}", c.render(false));
+}

@@ -394,9 +394,10 @@ fn document_adapts_to_the_policy() {
     // The author's wording covers only English; Chinese is generated.
     let zh = docs::markdown(&p, "zh");
     assert!(zh.contains("存储 1 年，之后进行匿名化处理。"), "{zh}");
-    // Author Markdown: as is in Markdown, sanitised in HTML.
+    // Author Markdown: sanitised in both, headings demoted below the section heading.
     let html = docs::html(&p, "en");
-    assert!(en.contains("<script>alert('x')</script>"));
+    assert!(!en.contains("<script>") && en.contains("alert('x')"), "{en}");
+    assert!(en.contains("#### Why we keep data"), "{en}");
     assert!(html.contains("<h4>Why we keep data</h4>"), "`##` is demoted below the section heading");
     assert!(!html.contains("alert("));
     // A processor-only policy has no legal-basis column.
@@ -593,15 +594,38 @@ fn english_page_renders_in_chromium() {
 }
 
 #[test]
-fn author_markdown_is_kept_byte_for_byte_in_markdown() {
+fn author_markdown_keeps_its_meaning_in_markdown() {
+    // Re-emitted from its parse: hard breaks, blank lines and code blocks render as written.
     let src = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/every_construct_docs.policy"),
     )
     .unwrap()
     .replace(r#"zh "请发送邮件至"#, r#"zh "第一行  \n第二行\n\n\n```\ncode\n```\n请发送邮件至"#);
     let p = compile_str(&src);
-    let zh = docs::markdown(&p, "zh");
-    assert!(zh.contains("第一行  \n第二行\n\n\n```\ncode\n```\n请发送邮件至"), "{zh}");
+    let doc = md_to_html(&docs::markdown(&p, "zh"));
+    let html = doc.root_element().html();
+    assert!(html.contains("第一行<br>"), "{html}");
+    assert!(html.contains("<pre><code>code\n</code></pre>"), "{html}");
+    assert!(html.contains("请发送邮件至"), "{html}");
+}
+
+#[test]
+fn author_markdown_is_sanitised_in_markdown() {
+    // Raw HTML, script links and unclosed constructs in one section: dropped or closed, and
+    // the sections after it are still sections.
+    let evil =
+        r#"<script>alert(1)</script> [x](javascript:alert(1)) <b onclick=\"x\">b</b>\n\n<!-- open\n\n```\nunclosed"#;
+    let plain = compile_str(HOSTILE);
+    let start = HOSTILE.find("section use").unwrap();
+    let text = format!("{}section use {{ en \"{evil}\" ar \"نص\" zh \"文本\" }}\n", &HOSTILE[..start]);
+    let p = compile_str(&text);
+    let md = docs::markdown(&p, "en");
+    assert!(!md.contains("<!-- open") && !md.contains("<b "), "{md}");
+    let doc = md_to_html(&md);
+    assert_eq!(doc.select(&sel("script, b")).count(), 0, "{md}");
+    assert!(!doc.select(&sel("a[href]")).any(|a| a.value().attr("href").unwrap().contains("javascript")), "{md}");
+    let h2 = |d: &Html| d.select(&sel("h2")).count();
+    assert_eq!(h2(&doc), h2(&md_to_html(&docs::markdown(&plain, "en"))), "a section was swallowed:\n{md}");
 }
 
 #[test]

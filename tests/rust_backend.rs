@@ -212,3 +212,27 @@ fn checker_rejects_what_rust_cannot_express() {
     assert!(out.contains("both become `SelfService` in Rust"), "{out}");
     assert!(out.contains("becomes `Self` in generated Rust"), "{out}");
 }
+
+/// A purpose stated under two bases keeps both: in the descriptor table, in `Permits::BASES`
+/// (`BASIS` is the first), in the documents and in `policy.json`.
+#[test]
+fn a_purpose_on_two_bases_states_both() {
+    let p = compile("tests/fixtures/every_form.policy");
+    let session = p.category("session").unwrap();
+    let bases: Vec<_> = session.uses.iter().filter(|u| u.purpose == "security").map(|u| u.basis.clone()).collect();
+    assert_eq!(bases, [Some("our_contract".into()), Some("gdpr_legitimate_interests".into())]);
+    let rust = policyc::backend::rust::render(&p);
+    let start = rust.find("impl super::Permits<super::purpose::Security> for Session").unwrap();
+    let permits = &rust[start..start + rust[start..].find("\n    }\n").unwrap()];
+    let i = |name: &str| p.bases.iter().position(|b| b.name == name).unwrap();
+    let (a, b) = (i("our_contract"), i("gdpr_legitimate_interests"));
+    let compact: String = permits.split_whitespace().collect();
+    let all = format!("constBASES:&'static[super::BasisDescriptor]=&[super::BASES[{a}],super::BASES[{b}],];");
+    assert!(compact.contains(&all), "{permits}");
+    assert!(compact.contains(&format!("Option::Some(super::BASES[{a}],);")), "the first is BASIS: {permits}");
+    assert!(rust.contains("basis: ::std::option::Option::Some(\"gdpr_legitimate_interests\")"));
+    let md = policyc::backend::docs::markdown(&p, "en");
+    let label = |n: &str| p.basis(n).unwrap().label.get("en").to_string();
+    let row = md.lines().find(|l| l.starts_with("| **Session**")).unwrap();
+    assert!(row.contains(&label("our_contract")) && row.contains(&label("gdpr_legitimate_interests")), "{row}");
+}

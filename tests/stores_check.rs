@@ -51,7 +51,7 @@ fn whole_days_beyond_the_tolerance_are_reported_for_object_storage_only() {
     let text = replace_once(&example(), "retain 7 days { tolerance 1 day }", "retain 36 hours { tolerance 6 hours }");
     let d = diags(&text);
     assert_eq!(d.len(), 1, "{d:#?}");
-    let e = &at(&d, "E111", line_of(&text, "stored in cos { bucket im_logs", 0))[0];
+    let e = &at(&d, "E111", line_of(&text, "stored in cos { bucket im-logs", 0))[0];
     assert!(e["message"].as_str().unwrap().contains("up to 12 hours late"), "{e}");
     assert!(e["help"].as_str().unwrap().contains("tolerance 12 hours"), "{e}");
     // Within the tolerance, rounding up to 2 days is accepted.
@@ -68,7 +68,7 @@ fn calendar_months_need_the_month_variation_as_tolerance_and_mongodb_a_purge_fie
     let d = diags(&text);
     let kafka = &at(&d, "E111", line_of(&text, "stored in ckafka { topic im_log_data }", 0))[0];
     assert!(kafka["message"].as_str().unwrap().contains("calendar months vary in length"), "{kafka}");
-    let cos = &at(&d, "E111", line_of(&text, "stored in cos { bucket im_logs", 0))[0];
+    let cos = &at(&d, "E111", line_of(&text, "stored in cos { bucket im-logs", 0))[0];
     assert!(cos["message"].as_str().unwrap().contains("up to 3 days late"), "{cos}");
     let mongo = &at(&d, "E103", line_of(&text, "stored in mongodb { collection im_log_data", 0))[0];
     assert!(mongo["message"].as_str().unwrap().contains("`purge_at`"), "{mongo}");
@@ -91,13 +91,13 @@ fn event_based_rules_on_kafka_and_object_storage_are_reported_once_at_the_bindin
     let text = replace_once(
         &example(),
         "  retain while feature_in_use",
-        "  stored in ckafka { topic im_config }\n  stored in cos { bucket im_config }\n  retain while feature_in_use",
+        "  stored in ckafka { topic im_config }\n  stored in cos { bucket im-config }\n  retain while feature_in_use",
     );
     let d = diags(&text);
     assert_eq!(d.len(), 2, "{d:#?}");
     let k = &at(&d, "E111", line_of(&text, "stored in ckafka { topic im_config }", 0))[0];
     assert!(k["message"].as_str().unwrap().contains("cannot enforce the event-based retention"), "{k}");
-    let o = &at(&d, "E111", line_of(&text, "stored in cos { bucket im_config }", 0))[0];
+    let o = &at(&d, "E111", line_of(&text, "stored in cos { bucket im-config }", 0))[0];
     assert!(o["message"].as_str().unwrap().contains("cannot enforce the event-based retention"), "{o}");
 }
 
@@ -110,7 +110,7 @@ fn ttl_stores_cannot_anonymise() {
         "stored in mongodb { collection im_monitoring_data",
         "stored in redis { keys \"im:mon:*\"",
         "stored in ckafka { topic im_monitoring_data",
-        "stored in cos { bucket im_monitoring",
+        "stored in cos { bucket im-monitoring",
     ] {
         let e = &at(&d, "E111", line_of(&text, needle, 0));
         assert_eq!(e.len(), 1, "{needle}: {d:#?}");
@@ -135,7 +135,7 @@ fn store_commands_report_usage_and_io_errors_with_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.xml");
     std::fs::write(&bad, "<Other/>").unwrap();
-    let (code, err) = policyc(&["lifecycle", "merge", bad.to_str().unwrap(), example, "--bucket", "im_logs"]);
+    let (code, err) = policyc(&["lifecycle", "merge", bad.to_str().unwrap(), example, "--bucket", "im-logs"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("not a lifecycle configuration"), "{err}");
     let (code, err) = policyc(&["lifecycle", "merge", bad.to_str().unwrap(), example, "--bucket", "nope"]);

@@ -45,7 +45,7 @@ fn s3_lifecycle_is_accepted_by_botocore_and_xml_equals_json() {
     }
     let (_dir, stores) = example_outputs();
     let mut files = Vec::new();
-    for bucket in ["im_logs", "im_monitoring"] {
+    for bucket in ["im-logs", "im-monitoring"] {
         files.push(stores.join(format!("s3-lifecycle/{bucket}.xml")));
         files.push(stores.join(format!("s3-lifecycle/{bucket}.json")));
     }
@@ -95,7 +95,7 @@ fn merged_lifecycle_keeps_foreign_rules_and_is_accepted_by_botocore() {
         .args(["lifecycle", "merge"])
         .arg(&existing)
         .arg(root.join("examples/tencent_im/im.policy"))
-        .args(["--bucket", "im_logs", "--out"])
+        .args(["--bucket", "im-logs", "--out"])
         .arg(&merged)
         .output()
         .unwrap();

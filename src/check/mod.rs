@@ -303,6 +303,18 @@ impl<'a> Checker<'a> {
         let mut policy = self.header(header, default_locale);
         self.declarations(&mut policy);
         self.categories(&mut policy);
+        // A policy with no category declares no processing: nothing to enforce or tell anyone.
+        // (After a syntax error the categories may be in the text that did not parse.)
+        if let Some(h) = header
+            && !self.partial
+            && !self.items().any(|(_, i)| matches!(i, ast::Item::Category(_)))
+        {
+            self.push(
+                err(Code::Missing, h.id.span, "the policy declares no category of personal information")
+                    .label("no `category`")
+                    .help("declare what the module processes: `category NAME { label { … } field … use … retain … }`"),
+            );
+        }
         self.others(&mut policy);
         self.unused();
         Some(policy)
@@ -456,10 +468,16 @@ impl<'a> Checker<'a> {
             match s {
                 HeaderStmt::Version(v) => {
                     version = true;
-                    if v.value.trim().is_empty() || v.value.chars().any(char::is_control) {
+                    if v.value.trim().is_empty() {
                         self.push(
                             err(Code::BadValue, v.span, "the version cannot be empty")
                                 .label("empty version")
+                                .help("write e.g. `version \"1.0.0\"`"),
+                        );
+                    } else if v.value.chars().any(char::is_control) {
+                        self.push(
+                            err(Code::BadValue, v.span, "the version must be one line without control characters")
+                                .label("line break or control character in the version")
                                 .help("write e.g. `version \"1.0.0\"`"),
                         );
                     }
@@ -467,7 +485,15 @@ impl<'a> Checker<'a> {
                 }
                 HeaderStmt::Effective(d) => {
                     effective = true;
-                    if crate::semantics::parse_instant(&d.value).is_none() {
+                    // From the Unix epoch on: every backend counts time from it.
+                    let year = d.value.get(..4).and_then(|y| y.parse::<u32>().ok());
+                    if year.is_some_and(|y| y < 1970) && crate::semantics::parse_instant(&d.value).is_some() {
+                        self.push(
+                            err(Code::BadValue, d.span, format!("`{}` is before 1970", d.value))
+                                .label("too early")
+                                .help("an effective date is from 1970-01-01 on"),
+                        );
+                    } else if crate::semantics::parse_instant(&d.value).is_none() {
                         self.push(
                             err(Code::BadValue, d.span, format!("`{}` is not a calendar date", d.value))
                                 .label("no such date")
@@ -1489,11 +1515,7 @@ impl<'a> Checker<'a> {
                         model::Location::Topic { name: value.value.clone() }
                     }
                     _ => {
-                        let valid_bucket = (3..=63).contains(&value.value.len())
-                            && value.value.chars().all(|c| {
-                                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.'
-                            });
-                        if !valid_bucket {
+                        if !valid_bucket(&value.value) {
                             self.push(
                                 err(
                                     Code::BadValue,
@@ -1501,7 +1523,10 @@ impl<'a> Checker<'a> {
                                     format!("`{}` is not a valid bucket name", value.value),
                                 )
                                 .label("invalid bucket")
-                                .help("bucket names are 3 to 63 lowercase letters, digits, `-`, `_` and `.`"),
+                                .help(
+                                    "bucket names (S3 rules) are 3 to 63 lowercase letters, digits, `-` and `.`, \
+                                     start and end with a letter or digit, have no `..` and are not an IP address",
+                                ),
                             );
                         }
                         if let Some(pf) = prefix
@@ -1663,6 +1688,10 @@ impl<'a> Checker<'a> {
         use model::StoreKind as K;
         let (Some(store), Some(r)) = (p.store(&m.store), retention) else { return };
         let kind = store.kind;
+        if matches!(kind, K::Postgres | K::Mysql | K::Sqlite) {
+            self.sql_schedule_check(b, store, what, p, r);
+            return;
+        }
         if !matches!(kind, K::Redis | K::Mongodb | K::Kafka | K::ObjectStorage) {
             return;
         }
@@ -1745,6 +1774,50 @@ impl<'a> Checker<'a> {
             }
             _ => {}
         }
+    }
+
+    /// The same bound for SQL stores as for the stores that expire data themselves: a purge job
+    /// deletes a record at its first run after the record's end, so the longest gap between
+    /// runs is how late it may act. That may exceed the rule's tolerance by no more than a day,
+    /// the default daily schedule every SQL store is expected to keep up with.
+    fn sql_schedule_check(
+        &mut self,
+        b: &ast::Binding,
+        store: &model::Store,
+        what: &str,
+        p: &model::Policy,
+        r: &model::Retention,
+    ) {
+        use crate::backend::stores::convert;
+        const DAY: u64 = 86_400;
+        if matches!(r.rule, model::Rule::Indefinite { .. }) {
+            return;
+        }
+        let cron = store.schedule.as_deref().unwrap_or(&p.schedule);
+        let Ok(parsed) = crate::schedule::parse(cron) else { return };
+        let late_by = parsed.longest_gap_secs().max(0) as u64;
+        let allowed = convert::tolerance_secs(r).max(DAY);
+        if late_by <= allowed {
+            return;
+        }
+        self.push(
+            err(
+                Code::Unenforceable,
+                b.span,
+                format!(
+                    "the purge job of `{}` (schedule `{cron}`) cannot enforce the retention of {what} within its \
+                     tolerance: it would delete up to {} late",
+                    store.name,
+                    convert::human(late_by)
+                ),
+            )
+            .label("runs are further apart than the rule allows")
+            .help(format!(
+                "run the purge more often (`schedule` on the store or in the header), or allow it with \
+                 `retain … {{ tolerance {} }}`",
+                convert::tolerance_hint(late_by)
+            )),
+        );
     }
 
     fn consent_checks(&mut self, p: &model::Policy, items: &[(FileId, &ast::Item)]) {
@@ -1973,12 +2046,49 @@ fn valid_locale(s: &str) -> bool {
         && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
+/// An `http(s)` address with a real host: no user info (`https://@/`, `https://a@evil`), a host
+/// of letters, digits, `-` and `.` (or a bracketed IPv6 address), an optional numeric port.
 fn valid_url(s: &str) -> bool {
     let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
     rest.is_some_and(|r| {
-        let host = r.split(['/', '?', '#']).next().unwrap_or("");
-        !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+        let authority = r.split(['/', '?', '#']).next().unwrap_or("");
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((h, _)) if !h.ends_with(']') && h.contains(':') => (authority, None), // bare IPv6: invalid below
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        };
+        let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            !v6.is_empty() && v6.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        } else {
+            !host.is_empty()
+                && host.split('.').all(|l| {
+                    !l.is_empty()
+                        && !l.starts_with('-')
+                        && !l.ends_with('-')
+                        && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                })
+        };
+        let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+        host_ok
+            && port_ok
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
     })
+}
+
+/// S3 bucket naming rules (COS names are a subset).
+fn valid_bucket(b: &str) -> bool {
+    let is_ip =
+        b.split('.').count() == 4 && b.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()));
+    (3..=63).contains(&b.len())
+        && b.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+        && b.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && b.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && !b.contains("..")
+        && !b.contains(".-")
+        && !b.contains("-.")
+        && !is_ip
+        && !["xn--", "sthree-", "amzn-s3-demo-"].iter().any(|p| b.starts_with(p))
+        && !["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].iter().any(|p| b.ends_with(p))
 }
 
 fn list(names: &[&str]) -> String {

@@ -150,12 +150,12 @@ pub fn human_report(old: &Policy, new: &Policy, changes: &[Change]) -> String {
 fn compile_spec(ctx: &Ctx, spec: &str) -> Result<Policy, Outcome> {
     let compiled = match spec.strip_prefix("git:") {
         Some(rest) => compile_git(rest),
-        None => crate::compile_file(Path::new(spec)).map_err(|e| e.to_string()),
+        None => crate::compile_file_in(Path::new(spec), ctx.import_root.as_deref()).map_err(|e| e.to_string()),
     };
     let c: Compiled = match compiled {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::escape::terminal(&e));
             return Err(Outcome::UsageOrIo);
         }
     };
@@ -163,7 +163,7 @@ fn compile_spec(ctx: &Ctx, spec: &str) -> Result<Policy, Outcome> {
         match ctx.format {
             Format::Human => {
                 eprint!("{}", c.render(ctx.color));
-                eprintln!("{spec}: {}", diagnostics::summary(&c.diagnostics));
+                eprintln!("{}: {}", crate::escape::terminal(spec), diagnostics::summary(&c.diagnostics));
             }
             Format::Json => {
                 let json: Vec<_> = c.diagnostics.iter().map(|d| diagnostics::to_json(d, &c.sources)).collect();
@@ -188,12 +188,12 @@ impl Reader for GitReader {
             std::io::Error::new(std::io::ErrorKind::NotFound, format!("`{}` leaves the repository", path.display()))
         })?;
         let spec = format!("{}:{}", self.rev, path.to_string_lossy().replace('\\', "/"));
-        let out = Command::new("git").args(["show", "--no-textconv", &spec]).output()?;
+        let out = Command::new("git").args(["show", "--no-textconv", "--end-of-options", &spec]).output()?;
         if !out.status.success() {
             let msg = String::from_utf8_lossy(&out.stderr).trim().to_string();
             return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("git show {spec}: {msg}")));
         }
-        String::from_utf8(out.stdout).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        load::text_of(out.stdout)
     }
 }
 
@@ -204,6 +204,10 @@ fn compile_git(spec: &str) -> Result<Compiled, String> {
         .ok_or_else(|| format!("`git:{spec}` is not `git:REV:PATH` (e.g. `git:HEAD~1:policies/im.policy`)"))?;
     if rev.is_empty() || path.is_empty() {
         return Err(format!("`git:{spec}` is not `git:REV:PATH` (e.g. `git:HEAD~1:policies/im.policy`)"));
+    }
+    // git would take it as an option (`--output=FILE` writes a file).
+    if rev.starts_with('-') {
+        return Err(format!("`{rev}` is not a revision: revisions cannot start with `-`"));
     }
     let rooted = if path.starts_with("./") || path.starts_with("../") {
         let prefix = Command::new("git")
@@ -219,7 +223,8 @@ fn compile_git(spec: &str) -> Result<Compiled, String> {
     };
     let rooted = normalize(Path::new(&rooted)).ok_or_else(|| format!("`{path}` leaves the repository"))?;
     let reader = GitReader { rev: rev.to_string() };
-    let loaded = load::load(&rooted, &reader).map_err(|e| e.to_string())?;
+    // The reader confines paths to the repository itself.
+    let loaded = load::load_in(&rooted, &reader, Some(Path::new("/"))).map_err(|e| e.to_string())?;
     Ok(crate::compile_loaded(loaded))
 }
 

@@ -47,7 +47,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
             match backend::write_all(dir, &[OutputFile { path: name, contents: file.contents }]) {
                 Ok(_) => Outcome::Ok,
                 Err(e) => {
-                    eprintln!("error: cannot write `{}`: {e}", path.display());
+                    eprintln!("error: cannot write `{}`: {e}", super::shown(path));
                     Outcome::UsageOrIo
                 }
             }

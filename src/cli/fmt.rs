@@ -21,7 +21,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         let src = match std::fs::read_to_string(path) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", path.display());
+                eprintln!("error: cannot read `{}`: {e}", super::shown(path));
                 outcome = outcome.max(Outcome::UsageOrIo);
                 continue;
             }
@@ -30,14 +30,14 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         let c = crate::compile_str(&path.display().to_string(), &src);
         if c.diagnostics.iter().any(|d| d.code == crate::diagnostics::Code::Syntax) {
             eprint!("{}", c.render(ctx.color));
-            eprintln!("error: `{}` has syntax errors; it was not formatted", path.display());
+            eprintln!("error: `{}` has syntax errors; it was not formatted", super::shown(path));
             outcome = outcome.max(Outcome::PolicyErrors);
             continue;
         }
         let formatted = match crate::fmt::format(&src) {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("error: cannot format `{}`: {e:?}", path.display());
+                eprintln!("error: cannot format `{}`: {e:?}", super::shown(path));
                 outcome = outcome.max(Outcome::PolicyErrors);
                 continue;
             }
@@ -46,17 +46,17 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
             continue;
         }
         if args.check {
-            eprintln!("{}: not formatted", path.display());
+            eprintln!("{}: not formatted", super::shown(path));
             outcome = outcome.max(Outcome::PolicyErrors);
             continue;
         }
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
         let name = PathBuf::from(path.file_name().unwrap_or_default());
         match backend::write_all(dir, &[OutputFile::text(name, formatted)]) {
-            Ok(_) if ctx.verbose => eprintln!("formatted {}", path.display()),
+            Ok(_) if ctx.verbose => eprintln!("formatted {}", super::shown(path)),
             Ok(_) => {}
             Err(e) => {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
+                eprintln!("error: cannot write `{}`: {e}", super::shown(path));
                 outcome = outcome.max(Outcome::UsageOrIo);
             }
         }

@@ -19,24 +19,24 @@ pub struct Args {
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     if args.file.exists() && !args.force {
-        eprintln!("error: `{}` already exists; pass --force to overwrite it", args.file.display());
+        eprintln!("error: `{}` already exists; pass --force to overwrite it", super::shown(&args.file));
         return Outcome::UsageOrIo;
     }
     let dir = args.file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let Some(name) = args.file.file_name() else {
-        eprintln!("error: `{}` is not a file name", args.file.display());
+        eprintln!("error: `{}` is not a file name", super::shown(&args.file));
         return Outcome::UsageOrIo;
     };
     let file = crate::backend::OutputFile::text(PathBuf::from(name), STARTER);
     match crate::backend::write_all(dir, &[file]) {
         Ok(_) => {
             if !ctx.quiet {
-                eprintln!("wrote {}; check it with `policyc check {}`", args.file.display(), args.file.display());
+                eprintln!("wrote {0}; check it with `policyc check {0}`", super::shown(&args.file));
             }
             Outcome::Ok
         }
         Err(e) => {
-            eprintln!("error: cannot write `{}`: {e}", args.file.display());
+            eprintln!("error: cannot write `{}`: {e}", super::shown(&args.file));
             Outcome::UsageOrIo
         }
     }

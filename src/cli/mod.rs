@@ -48,6 +48,9 @@ pub struct Cli {
     /// Print more about what is done.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Directory that imports must stay inside (default: the directory of each policy file).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub import_root: Option<PathBuf>,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -133,6 +136,7 @@ pub fn main() -> ExitCode {
         deny_warnings: cli.deny_warnings || !cli.deny.is_empty(),
         quiet: cli.quiet,
         verbose: cli.verbose,
+        import_root: cli.import_root,
     };
     let result = match cli.command {
         Command::Check(a) => check::run(&ctx, a),
@@ -189,6 +193,8 @@ pub(crate) struct Ctx {
     pub quiet: bool,
     /// Print more about what is done.
     pub verbose: bool,
+    /// `--import-root`.
+    pub import_root: Option<PathBuf>,
 }
 
 /// How a command ended.
@@ -234,7 +240,7 @@ pub(crate) fn compile_collect(
     let mut out = Vec::new();
     let mut json = Vec::new();
     for path in files {
-        match crate::compile_file(path) {
+        match crate::compile_file_in(path, ctx.import_root.as_deref()) {
             Ok(c) => {
                 if c.diagnostics.has_errors() || (ctx.deny_warnings && !c.diagnostics.is_empty()) {
                     outcome = outcome.max(Outcome::PolicyErrors);
@@ -242,7 +248,7 @@ pub(crate) fn compile_collect(
                 match ctx.format {
                     Format::Human => {
                         // `-q` shows errors only (and warnings denied by `-D warnings`).
-                        let shown = if ctx.quiet && !ctx.deny_warnings {
+                        let visible = if ctx.quiet && !ctx.deny_warnings {
                             let mut only = diagnostics::Diagnostics::default();
                             c.diagnostics
                                 .iter()
@@ -252,11 +258,11 @@ pub(crate) fn compile_collect(
                         } else {
                             c.diagnostics.clone()
                         };
-                        if !shown.is_empty() {
-                            eprint!("{}", diagnostics::render_human(&shown, &c.sources, ctx.color));
-                            eprintln!("{}: {}", path.display(), diagnostics::summary(&c.diagnostics));
+                        if !visible.is_empty() {
+                            eprint!("{}", diagnostics::render_human(&visible, &c.sources, ctx.color));
+                            eprintln!("{}: {}", shown(path), diagnostics::summary(&c.diagnostics));
                         } else if ctx.verbose {
-                            eprintln!("{}: no problems", path.display());
+                            eprintln!("{}: no problems", shown(path));
                         }
                     }
                     Format::Json => json.extend(
@@ -270,7 +276,8 @@ pub(crate) fn compile_collect(
             Err(e) => {
                 outcome = outcome.max(Outcome::UsageOrIo);
                 match ctx.format {
-                    Format::Human => eprintln!("error: {e}"),
+                    // The path (and an import's text) may hold terminal control characters.
+                    Format::Human => eprintln!("error: {}", crate::escape::terminal(&e.to_string())),
                     Format::Json => json.push(serde_json::json!({
                         "code": "E002", "severity": "error", "message": e.to_string(),
                         "file": path.display().to_string(), "line": null, "column": null,
@@ -360,6 +367,11 @@ pub(crate) fn open_db(
 pub(crate) fn print_stdout(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// A path as shown in a message: terminal control characters escaped.
+pub(crate) fn shown(path: &Path) -> String {
+    crate::escape::terminal(&path.display().to_string())
 }
 
 /// The file stem used to name a policy's output directory.

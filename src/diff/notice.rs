@@ -62,20 +62,9 @@ struct HtmlNotice<'a> {
     d: &'a Doc,
 }
 
-/// Escapes Markdown syntax in plain text.
+/// Escapes Markdown syntax in plain text (see [`crate::escape::md_span`]).
 pub fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::escape::md_span(s)
 }
 
 /// Renders the segments of an item as Markdown.

@@ -8,6 +8,8 @@ use pest::iterators::Pair;
 
 struct Cx<'d> {
     file: FileId,
+    /// The whole file (spans are offsets into it).
+    text: &'d str,
     base: usize,
     diags: &'d mut Diagnostics,
 }
@@ -41,6 +43,9 @@ impl Cx<'_> {
         let mut chars = inner.char_indices();
         while let Some((i, c)) = chars.next() {
             if c != '\\' {
+                if forbidden_in_text(c) {
+                    self.forbidden(outer, 1 + i, c.len_utf8(), c);
+                }
                 out.push(c);
                 continue;
             }
@@ -63,13 +68,18 @@ impl Cx<'_> {
                 Some((_, '\\')) => out.push('\\'),
                 Some((_, 'u')) => {
                     let rest = &inner[i + 2..];
+                    // Only hex digits: `from_str_radix` would also take a sign (`\u{+41}`).
                     let parsed = rest
                         .strip_prefix('{')
                         .and_then(|r| r.find('}').map(|e| &r[..e]))
+                        .filter(|hex| (1..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
                         .and_then(|hex| u32::from_str_radix(hex, 16).ok().map(|v| (hex.len(), v)))
                         .and_then(|(n, v)| char::from_u32(v).map(|c| (n, c)));
                     match parsed {
                         Some((n, ch)) => {
+                            if ch != '\n' && forbidden_in_text(ch) {
+                                self.forbidden(outer, 1 + i, n + 4, ch);
+                            }
                             out.push(ch);
                             for _ in 0..n + 2 {
                                 chars.next();
@@ -83,6 +93,47 @@ impl Cx<'_> {
             }
         }
         out
+    }
+
+    /// Reports each repeat of a single-valued statement among the statements of `block` (E102
+    /// at the repeat, naming the first): the one place that rules out "the last one wins".
+    fn once(&mut self, block: &Pair<'_, Rule>) {
+        let mut seen: Vec<(&'static str, Span)> = Vec::new();
+        for s in block.clone().into_inner() {
+            let Some(word) = single_valued(s.as_rule()) else { continue };
+            let span = self.span(&s);
+            match seen.iter().find(|(w, _)| *w == word) {
+                Some((_, first)) => {
+                    let before = &self.text[..first.start.min(self.text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    self.diags.push(
+                        Diagnostic::new(Code::Duplicate, span, format!("`{word}` is stated twice"))
+                            .label("second statement")
+                            .help(format!("the first is at line {line}, column {col}; keep one")),
+                    );
+                }
+                None => seen.push((word, span)),
+            }
+        }
+    }
+
+    /// Reports a character no policy text may hold, at `offset..offset + len` of the string.
+    fn forbidden(&mut self, outer: Span, offset: usize, len: usize, c: char) {
+        let at = outer.start + offset;
+        let what = if crate::escape::is_bidi_control(c) { "bidirectional control" } else { "control character" };
+        self.diags.push(
+            Diagnostic::new(
+                Code::Syntax,
+                Span::new(outer.file, at, at + len),
+                format!("a text cannot contain the {what} U+{:04X}", c as u32),
+            )
+            .label("not allowed in policy text")
+            .help(
+                "it would be invisible or reorder what readers see, and can break generated code; \
+                 remove it (write line breaks as `\\n`)",
+            ),
+        );
     }
 
     fn ltext(&mut self, p: Pair<'_, Rule>) -> LText {
@@ -151,6 +202,7 @@ impl Cx<'_> {
     }
 
     fn decl(&mut self, p: Pair<'_, Rule>, has_kind: bool) -> Decl {
+        self.once(&p);
         let span = self.span(&p);
         let mut it = p.into_inner();
         let name = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
@@ -160,6 +212,7 @@ impl Cx<'_> {
     }
 
     fn header(&mut self, p: Pair<'_, Rule>) -> Header {
+        self.once(&p);
         let span = self.span(&p);
         let mut it = p.into_inner();
         let id = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
@@ -167,6 +220,7 @@ impl Cx<'_> {
         for s in it {
             let rule = s.as_rule();
             let sspan = self.span(&s);
+            let s_block = s.clone();
             let mut inner = s.into_inner();
             let stmt = match rule {
                 Rule::h_version => inner.next().map(|x| HeaderStmt::Version(self.string(x))),
@@ -182,6 +236,7 @@ impl Cx<'_> {
                 Rule::h_schedule => inner.next().map(|x| HeaderStmt::Schedule(self.string(x))),
                 Rule::h_acknowledges => inner.next().map(|x| HeaderStmt::Acknowledges(self.string(x))),
                 Rule::h_part_of => {
+                    self.once(&s_block);
                     let (mut title, mut url, mut precedence) = (None, None, None);
                     for x in inner {
                         let r = x.as_rule();
@@ -198,6 +253,7 @@ impl Cx<'_> {
                     if x.as_rule() == Rule::controller_parent {
                         HeaderStmt::ControllerParent(sspan)
                     } else {
+                        self.once(&x);
                         let (mut name, mut contact) = (None, None);
                         for y in x.into_inner() {
                             let r = y.as_rule();
@@ -212,6 +268,7 @@ impl Cx<'_> {
                     }
                 }),
                 Rule::h_availability => {
+                    self.once(&s_block);
                     let (mut regions, mut note) = (Vec::new(), None);
                     for x in inner {
                         let r = x.as_rule();
@@ -269,6 +326,7 @@ impl Cx<'_> {
         };
         let mut ret = Retention { rule, anonymise: false, backups: None, tolerance: None, wording: None, span };
         if let Some(opts) = it.next() {
+            self.once(&opts);
             for o in opts.into_inner() {
                 match o.as_rule() {
                     Rule::o_anonymise => ret.anonymise = true,
@@ -283,6 +341,7 @@ impl Cx<'_> {
     }
 
     fn category(&mut self, p: Pair<'_, Rule>) -> Category {
+        self.once(&p);
         let span = self.span(&p);
         let mut it = p.into_inner();
         let name = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
@@ -335,6 +394,7 @@ impl Cx<'_> {
             }
         }
         if let Some(body) = it.next() {
+            self.once(&body);
             for a in body.into_inner() {
                 match a.as_rule() {
                     Rule::f_sensitive => f.sensitive = true,
@@ -347,6 +407,7 @@ impl Cx<'_> {
     }
 
     fn share(&mut self, p: Pair<'_, Rule>) -> Share {
+        self.once(&p);
         let span = self.span(&p);
         let mut it = p.into_inner();
         let recipient = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
@@ -365,6 +426,7 @@ impl Cx<'_> {
     }
 
     fn binding(&mut self, p: Pair<'_, Rule>) -> Binding {
+        self.once(&p);
         let span = self.span(&p);
         let mut it = p.into_inner();
         let store = it.next().map(|n| self.ident(n)).unwrap_or(Ident { name: String::new(), span });
@@ -404,9 +466,16 @@ impl Cx<'_> {
 // `Rule` is pest's rule enum here; the AST's rule enum is imported under another name.
 use super::ast::Rule as Rule_;
 
-pub(super) fn lower_file(file: FileId, base: usize, p: Pair<'_, Rule>, out: &mut File, diags: &mut Diagnostics) {
+pub(super) fn lower_file(
+    file: FileId,
+    text: &str,
+    base: usize,
+    p: Pair<'_, Rule>,
+    out: &mut File,
+    diags: &mut Diagnostics,
+) {
     super::separation::check(file, base, &p, diags);
-    let mut cx = Cx { file, base, diags };
+    let mut cx = Cx { file, text, base, diags };
     for item in p.into_inner() {
         let span = cx.span(&item);
         let lowered = match item.as_rule() {
@@ -421,6 +490,7 @@ pub(super) fn lower_file(file: FileId, base: usize, p: Pair<'_, Rule>, out: &mut
             Rule::event_decl => Some(Item::Event(cx.decl(item, false))),
             Rule::category_decl => Some(Item::Category(cx.category(item))),
             Rule::storage_decl => {
+                cx.once(&item);
                 let mut it = item.into_inner();
                 it.next().map(|n| {
                     let mut st = Storage { name: cx.ident(n), data: None, stores: Vec::new(), backed_up: false, span };
@@ -448,6 +518,7 @@ pub(super) fn lower_file(file: FileId, base: usize, p: Pair<'_, Rule>, out: &mut
                 })
             }
             Rule::rights_decl => {
+                cx.once(&item);
                 let mut r = Rights { deletion: None, self_service: None, minimum_age: None, span };
                 for x in item.into_inner() {
                     let xs = cx.span(&x);
@@ -476,4 +547,59 @@ pub(super) fn lower_file(file: FileId, base: usize, p: Pair<'_, Rule>, out: &mut
         };
         out.items.extend(lowered);
     }
+}
+
+/// Characters refused in every string: controls (a raw tab excepted; a line break is written
+/// `\n`), bidi controls, line/paragraph separators and byte-order marks.
+fn forbidden_in_text(c: char) -> bool {
+    c != '\t' && crate::escape::is_hazard(c)
+}
+
+/// The word of a statement that a block may hold at most once, by grammar rule.
+fn single_valued(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::h_version => "version",
+        Rule::h_effective => "effective",
+        Rule::h_locales => "locales",
+        Rule::h_default => "default",
+        Rule::h_fallback => "fallback to default",
+        Rule::h_role | Rule::c_role => "role",
+        Rule::h_title | Rule::p_title => "title",
+        Rule::h_feature => "feature",
+        // `controller as parent` and `controller { … }` are one statement in two forms.
+        Rule::h_controller => "controller",
+        Rule::h_part_of => "part of",
+        Rule::h_availability => "availability",
+        Rule::h_schedule | Rule::d_schedule => "schedule",
+        Rule::h_acknowledges => "acknowledges",
+        Rule::p_url => "url",
+        Rule::p_precedence => "precedence",
+        Rule::c_name | Rule::d_name => "name",
+        Rule::c_contact => "contact",
+        Rule::a_note => "note",
+        Rule::a_regions => "regions",
+        Rule::d_label => "label",
+        Rule::d_description => "description",
+        Rule::d_withdrawal => "withdrawal",
+        Rule::d_citation => "citation",
+        Rule::d_renamed => "renamed from",
+        Rule::d_of => "of",
+        Rule::c_only_if => "only if",
+        Rule::c_not_stored => "not stored",
+        Rule::f_sensitive => "sensitive",
+        Rule::f_internal => "internal",
+        Rule::s_under => "under",
+        Rule::b_collected => "collected at",
+        Rule::b_key => "key",
+        Rule::o_anonymise => "anonymise",
+        Rule::o_backups => "backups",
+        Rule::o_tolerance => "tolerance",
+        Rule::o_wording => "wording",
+        Rule::rt_deletion => "deletion",
+        Rule::rt_self => "self service",
+        Rule::rt_age => "minimum age",
+        Rule::st_backed => "backed up",
+        Rule::st_data => "data",
+        _ => return None,
+    })
 }

@@ -62,7 +62,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
         let Some(item) = pairs.next() else { break };
         let end = item.as_span().end();
         let at_end = item.clone().into_inner().any(|p| p.as_rule() == Rule::EOI);
-        lower::lower_file(file, start, item, &mut out, &mut diags);
+        lower::lower_file(file, text, start, item, &mut out, &mut diags);
         if at_end || end == 0 {
             return (out, diags);
         }
@@ -74,7 +74,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
         match PolicyParser::parse(Rule::file, chunk) {
             Ok(mut pairs) => {
                 if let Some(file_pair) = pairs.next() {
-                    lower::lower_file(file, start, file_pair, &mut out, &mut diags);
+                    lower::lower_file(file, text, start, file_pair, &mut out, &mut diags);
                 }
                 break;
             }
@@ -116,7 +116,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
                     }
                     if let Ok(mut pairs) = PolicyParser::parse(Rule::file, &text[start..prefix_end]) {
                         if let Some(p) = pairs.next() {
-                            lower::lower_file(file, start, p, &mut out, &mut diags);
+                            lower::lower_file(file, text, start, p, &mut out, &mut diags);
                         }
                         break;
                     }
@@ -135,6 +135,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
 fn too_deep(text: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut in_string = false;
+    let mut in_comment = false;
     let mut escaped = false;
     for (i, c) in text.char_indices() {
         if in_string {
@@ -146,8 +147,14 @@ fn too_deep(text: &str) -> Option<usize> {
             }
             continue;
         }
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
         match c {
             '"' => in_string = true,
+            // Braces in a comment are not nesting.
+            '/' if text[i + 1..].starts_with('/') => in_comment = true,
             '{' | '(' => {
                 depth += 1;
                 if depth > MAX_NESTING {

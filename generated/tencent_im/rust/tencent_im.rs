@@ -544,8 +544,11 @@ pub trait Purpose {
     note = "declare the use in the policy (`use PURPOSE under BASIS`) or use the data for a declared purpose"
 )]
 pub trait Permits<P: Purpose>: Category {
-    /// The legal basis of this use (`None` when the organisation is a processor).
+    /// The legal basis of this use, the first stated when there are several (`None`
+    /// when the organisation is a processor).
     const BASIS: Option<BasisDescriptor>;
+    /// Every legal basis stated for this use, in source order (empty for a processor).
+    const BASES: &'static [BasisDescriptor];
 }
 /// A recipient of shared data.
 pub trait Recipient {
@@ -1198,6 +1201,7 @@ pub mod category {
         const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(
             super::BASES[0],
         );
+        const BASES: &'static [super::BasisDescriptor] = &[super::BASES[0]];
     }
     /// 监控数据
     ///
@@ -1372,6 +1376,7 @@ pub mod category {
         const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(
             super::BASES[0],
         );
+        const BASES: &'static [super::BasisDescriptor] = &[super::BASES[0]];
     }
     /// 配置数据
     ///
@@ -2028,6 +2033,7 @@ pub mod category {
         const BASIS: ::std::option::Option<super::BasisDescriptor> = ::std::option::Option::Some(
             super::BASES[0],
         );
+        const BASES: &'static [super::BasisDescriptor] = &[super::BASES[0]];
     }
     impl super::ShareWith<super::recipient::Trtc> for ConfigurationData {
         type Proof = (

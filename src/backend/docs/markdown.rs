@@ -14,44 +14,13 @@ pub struct Markdown;
 
 impl Escaper for Markdown {
     fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        let mut at_start = true;
-        let mut chars = string.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
-                    dest.write_char('\\')?;
-                    dest.write_char(c)?;
-                }
-                '\n' | '\r' | '\t' => dest.write_char(' ')?,
-                '#' | '-' | '+' | '=' if at_start => {
-                    dest.write_char('\\')?;
-                    dest.write_char(c)?;
-                }
-                '0'..='9' if at_start => {
-                    // `1.` or `1)` at the start would begin an ordered list.
-                    dest.write_char(c)?;
-                    while let Some(d) = chars.next_if(char::is_ascii_digit) {
-                        dest.write_char(d)?;
-                    }
-                    if let Some(p) = chars.next_if(|p| *p == '.' || *p == ')') {
-                        dest.write_char('\\')?;
-                        dest.write_char(p)?;
-                    }
-                }
-                c if c.is_control() => {}
-                _ => dest.write_char(c)?,
-            }
-            at_start = at_start && c == ' ';
-        }
-        Ok(())
+        dest.write_str(&crate::escape::md_inline(string))
     }
 }
 
 /// Escapes `s` as the `.md` templates do (for tests and for text assembled outside templates).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let _ = Markdown.write_escaped_str(&mut out, s);
-    out
+    crate::escape::md_inline(s)
 }
 
 /// A link destination safe inside a Markdown link and a table cell: characters that could end
@@ -85,6 +54,65 @@ pub fn to_safe_html(md: &str) -> String {
     ammonia::Builder::default().rm_tags(["img"]).clean(&html).to_string().trim_end().to_string()
 }
 
+/// Author Markdown made safe to insert into a `.md` document by the rules the HTML follows:
+/// raw HTML (including `<!--`) is dropped, links to anything but `http`, `https`, `mailto` or a
+/// relative address keep only their text, images only their alt text, headings are demoted as
+/// in HTML, and the result is re-emitted from the parse, so every construct is closed (an
+/// unclosed fence or comment cannot swallow the sections after it).
+pub fn to_safe_markdown(md: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut links: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(md, options).filter_map(|e| {
+        Some(match e {
+            Event::Html(_) | Event::InlineHtml(_) => return None,
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => return None,
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(Tag::Heading { level: demote(level), id, classes, attrs })
+            }
+            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                let keep = safe_url(dest_url);
+                links.push(keep);
+                if !keep {
+                    return None;
+                }
+                e
+            }
+            Event::End(TagEnd::Link) => {
+                if !links.pop().unwrap_or(false) {
+                    return None;
+                }
+                e
+            }
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => return None,
+            e => e,
+        })
+    });
+    let mut out = String::with_capacity(md.len());
+    if pulldown_cmark_to_cmark::cmark_with_options(
+        events,
+        &mut out,
+        options,
+        pulldown_cmark_to_cmark::Options { list_token: '-', ..Default::default() },
+    )
+    .is_err()
+    {
+        return escape(md);
+    }
+    out
+}
+
+/// `http`, `https`, `mailto`, or an address without a scheme (relative, or a fragment).
+fn safe_url(u: &str) -> bool {
+    let u: String = u.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
+    match u.find(':') {
+        Some(i) if !u[..i].contains(['/', '?', '#']) => {
+            matches!(u[..i].to_ascii_lowercase().as_str(), "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
+}
+
 fn demote(l: HeadingLevel) -> HeadingLevel {
     match l {
         HeadingLevel::H1 => HeadingLevel::H3,
@@ -114,6 +142,23 @@ mod tests {
     fn urls_cannot_break_out() {
         assert_eq!(url("https://e.com/a b)|<"), "https://e.com/a%20b%29%7C%3C");
         assert_eq!(url("https://e.com/é"), "https://e.com/%C3%A9");
+    }
+
+    #[test]
+    fn author_markdown_is_sanitised_and_closed() {
+        let m = to_safe_markdown(
+            "# Title\n\n<script>alert(1)</script>\n\n[a](javascript:alert(1)) [b](JaVa\tScript:x) [ok](https://e.com) \
+             <b onclick=x>bold</b> ![img](https://e.com/x.png)\n\n<!-- open\n\n```\nunclosed",
+        );
+        assert!(!m.contains("<script") && !m.contains("<b") && !m.contains("<!--"), "{m}");
+        assert!(!m.to_ascii_lowercase().contains("javascript"), "{m}");
+        assert!(!m.contains("](https://e.com/x.png"), "{m}");
+        assert!(m.contains("[ok](https://e.com)"), "{m}");
+        assert!(m.contains("### Title"), "{m}");
+        // Text after the author section is outside any construct it opened.
+        let doc = format!("{m}\n\n## Next section\n");
+        let headings = Parser::new(&doc).filter(|e| matches!(e, Event::Start(Tag::Heading { .. }))).count();
+        assert_eq!(headings, 2, "{doc}");
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! The generator first builds a format-neutral document ([`Doc`]: sections of paragraphs,
 //! lists and tables made of text spans); the askama templates under `templates/docs/` then
 //! render it. Policy text is escaped by the templates' escaper (HTML escaping for `.html`,
-//! [`markdown::Markdown`] for `.md`); only author sections (Markdown, sanitised for HTML) and
-//! validated identifiers are inserted unescaped.
+//! [`markdown::Markdown`] for `.md`); only author sections (Markdown, sanitised for both
+//! formats) and validated identifiers are inserted unescaped.
 
 pub mod markdown;
 pub mod ropa;
@@ -50,8 +50,8 @@ pub fn html(policy: &Policy, locale: &str) -> String {
 }
 
 fn render_md(doc: &Doc) -> String {
-    // Author Markdown goes in after tidying, byte for byte (its blank lines and trailing
-    // spaces can matter); markers hold its place meanwhile.
+    // Author Markdown (already sanitised and re-emitted) goes in after tidying, unchanged (its
+    // blank lines and trailing spaces can matter); markers hold its place meanwhile.
     let mut marked = doc.clone();
     let mut authors = Vec::new();
     for b in marked.sections.iter_mut().flat_map(|s| s.blocks.iter_mut()) {
@@ -577,7 +577,10 @@ fn build(policy: &Policy, locale: &str) -> Doc {
         if let Some(t) = section.and_then(|s| policy.sections.get(&s)) {
             let md = t.get(locale).trim().to_string();
             if !md.is_empty() {
-                blocks.push(Block::Author(Author { html: markdown::to_safe_html(&md), md }));
+                blocks.push(Block::Author(Author {
+                    html: markdown::to_safe_html(&md),
+                    md: markdown::to_safe_markdown(&md),
+                }));
             }
         }
         if blocks.is_empty() && subs.is_empty() {
@@ -710,12 +713,26 @@ fn uses(cx: &Ctx) -> Vec<Block> {
             info.push(Rich::text(fill_str(w.only_if, &[("condition", &cx.t(cond))])));
         }
         // Purposes, integrated systems, sharing.
-        let mut purpose: Vec<Rich> = own.iter().map(|u| Rich::text(cx.purpose_text(&u.purpose))).collect();
+        // A purpose resting on several bases is described once; the basis cell lists each basis.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut purpose: Vec<Rich> = own
+            .iter()
+            .filter(|u| seen.insert(u.purpose.as_str()))
+            .map(|u| Rich::text(cx.purpose_text(&u.purpose)))
+            .collect();
         if !c.systems.is_empty() {
             purpose.push(Rich::text(fill_str(w.systems, &[("systems", &cx.stores(&c.systems))])));
         }
         let shared: Vec<String> =
-            c.uses.iter().filter(|u| u.statement.is_some()).map(|u| cx.purpose_label(&u.purpose)).collect();
+            c.uses.iter().filter(|u| u.statement.is_some()).map(|u| cx.purpose_label(&u.purpose)).fold(
+                Vec::new(),
+                |mut v, l| {
+                    if !v.contains(&l) {
+                        v.push(l);
+                    }
+                    v
+                },
+            );
         if !shared.is_empty() {
             purpose.push(Rich::text(fill_str(w.shared_purposes, &[("purposes", &and_list(cx.lang, &shared))])));
         }
@@ -856,7 +873,13 @@ fn details(cx: &Ctx) -> Vec<Sub> {
             if !fields.is_empty() {
                 items.push(item(w.d_fields, fields));
             }
-            let purposes: Vec<String> = c.uses.iter().map(|u| cx.purpose_label(&u.purpose)).collect();
+            let mut purposes: Vec<String> = Vec::new();
+            for u in &c.uses {
+                let l = cx.purpose_label(&u.purpose);
+                if !purposes.contains(&l) {
+                    purposes.push(l);
+                }
+            }
             if !purposes.is_empty() {
                 items.push(item(w.d_purposes, and_list(cx.lang, &purposes)));
             }

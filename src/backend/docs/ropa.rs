@@ -139,8 +139,7 @@ fn line(out: &mut String, cells: impl IntoIterator<Item = String>) {
 
 /// One CSV field, quoted when needed.
 pub fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    crate::escape::csv(s)
 }
 
 #[derive(Template)]

@@ -6,11 +6,12 @@
 //! (`dpv:StorageDeletion`). Both formats are written from one list of triples, so they carry the
 //! same graph. Items are named `urn:policyc:<policy>:<kind>:<name>`; names are identifiers, so
 //! minted IRIs need no escaping, while terms from `maps to dpv` and all literals go through
-//! [`iri`] and [`turtle_string`].
+//! [`crate::escape::turtle_iri`] and [`crate::escape::turtle_string`].
 
 use super::iso_duration;
 use crate::backend::OutputFile;
 use crate::backend::docs::wording_of_retention;
+use crate::escape::{turtle_iri as iri, turtle_string};
 use crate::model::{Anchor, BasisKind, Category, EndAction, Mapping, Policy, Rule, Taxonomy, Text};
 use std::fmt::Write;
 
@@ -81,43 +82,6 @@ fn expand(curie: &str) -> String {
         },
         None => curie.to_string(),
     }
-}
-
-/// An IRI in Turtle's `<…>` form: characters IRIREF forbids are written as `\u` escapes.
-pub fn iri(s: &str) -> String {
-    let mut out = String::from("<");
-    for c in s.chars() {
-        match c {
-            '\u{0}'..='\u{20}' | '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\' => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('>');
-    out
-}
-
-/// A Turtle string literal (`"…"`, one line): quotes, backslashes and every control character
-/// escaped, so author text can neither end the literal nor the statement.
-pub fn turtle_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn dpv_terms(mappings: &[Mapping]) -> impl Iterator<Item = String> + '_ {

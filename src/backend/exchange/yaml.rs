@@ -1,6 +1,7 @@
 //! A small YAML writer: block mappings and sequences, every scalar a double-quoted string (or a
 //! boolean), so no author text is ever read back as another type, a comment or an anchor.
 
+use crate::escape::yaml_string as quote;
 use std::fmt::Write;
 
 /// A YAML value. Mapping keys are fixed by the generator, so they are plain `&'static str`.
@@ -26,31 +27,6 @@ impl From<String> for Yaml {
     fn from(s: String) -> Self {
         Yaml::Str(s)
     }
-}
-
-/// `s` as a YAML double-quoted scalar. Escapes everything YAML 1.1 and 1.2 readers refuse or
-/// normalise raw: C0 and C1 controls, DEL, the line and paragraph separators, the BOM and the
-/// non-characters U+FFFE/U+FFFF.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\u{2028}' => out.push_str("\\L"),
-            '\u{2029}' => out.push_str("\\P"),
-            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The document: `value` (a mapping) after a `#` comment header of plain lines.

@@ -830,8 +830,11 @@ fn traits() -> TokenStream {
             note = "declare the use in the policy (`use PURPOSE under BASIS`) or use the data for a declared purpose"
         )]
         pub trait Permits<P: Purpose>: Category {
-            /// The legal basis of this use (`None` when the organisation is a processor).
+            /// The legal basis of this use, the first stated when there are several (`None`
+            /// when the organisation is a processor).
             const BASIS: Option<BasisDescriptor>;
+            /// Every legal basis stated for this use, in source order (empty for a processor).
+            const BASES: &'static [BasisDescriptor];
         }
 
         /// A recipient of shared data.

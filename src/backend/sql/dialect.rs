@@ -69,7 +69,7 @@ pub trait Dialect: Sync {
     }
     /// A string literal.
     fn literal(&self, s: &str) -> String {
-        format!("'{}'", s.replace('\'', "''"))
+        crate::escape::sql_literal(s, self.kind())
     }
     /// The text form of a key value, to compare with the hold table's `row_key`.
     fn key_text(&self, expr: &str) -> String;
@@ -178,7 +178,7 @@ impl Dialect for Postgres {
         DialectKind::Postgres
     }
     fn quote(&self, ident: &str) -> String {
-        format!("\"{}\"", ident.replace('"', "\"\""))
+        crate::escape::sql_ident(ident, self.kind())
     }
     fn add_months(&self, instant: &str, months: u64) -> String {
         format!("(({instant}) AT TIME ZONE 'UTC') + interval '{months} months'")
@@ -347,7 +347,7 @@ impl Dialect for Mysql {
         DialectKind::Mysql
     }
     fn quote(&self, ident: &str) -> String {
-        format!("`{}`", ident.replace('`', "``"))
+        crate::escape::sql_ident(ident, self.kind())
     }
     fn add_months(&self, instant: &str, months: u64) -> String {
         format!("DATE_ADD({instant}, INTERVAL {months} MONTH)")
@@ -367,9 +367,6 @@ impl Dialect for Mysql {
     }
     fn now_expr(&self) -> &'static str {
         "UTC_TIMESTAMP(6)"
-    }
-    fn literal(&self, s: &str) -> String {
-        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
     }
     fn key_text(&self, expr: &str) -> String {
         // Exact bytes, as the hold table's columns compare: no case folding, no padding.
@@ -604,7 +601,7 @@ impl Dialect for Sqlite {
         DialectKind::Sqlite
     }
     fn quote(&self, ident: &str) -> String {
-        format!("\"{}\"", ident.replace('"', "\"\""))
+        crate::escape::sql_ident(ident, self.kind())
     }
     fn add_months(&self, instant: &str, months: u64) -> String {
         // SQLite's '+N months' rolls over (Jan 31 + 1 month = Mar 3): move the first of the

@@ -8,6 +8,7 @@
 
 use super::convert::{self, KafkaTtl};
 use super::{OutputFile, bound, describe};
+use crate::escape;
 use crate::model::{Category, Location, Policy, Rule, StoreKind};
 use std::collections::BTreeMap;
 
@@ -99,7 +100,7 @@ pub fn generate(policy: &Policy) -> Vec<OutputFile> {
         let pairs = config_pairs(t);
         sh.push_str(&format!(
             "\n# {} ({}): {}.\n# {}.\n",
-            topic,
+            escape::line_comment(topic),
             t.categories.join(", "),
             t.rules.join("; "),
             worst(t)
@@ -107,11 +108,13 @@ pub fn generate(policy: &Policy) -> Vec<OutputFile> {
         let cfg = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
         sh.push_str(&format!(
             "\"$KAFKA_CONFIGS\" --bootstrap-server \"$KAFKA_BOOTSTRAP\" \"$@\" --alter --entity-type topics \
-             --entity-name '{topic}' --add-config '{cfg}'\n"
+             --entity-name {} --add-config {}\n",
+            escape::shell(topic),
+            escape::shell(&cfg)
         ));
-        let mut props = format!("# {topic}: {}.\n# {}.\n", t.rules.join("; "), worst(t));
+        let mut props = format!("# {}: {}.\n# {}.\n", escape::line_comment(topic), t.rules.join("; "), worst(t));
         for (k, v) in &pairs {
-            props.push_str(&format!("{k}={v}\n"));
+            props.push_str(&format!("{}={}\n", escape::properties_key(k), escape::properties_value(v)));
         }
         files.push(OutputFile::text(format!("stores/kafka/{topic}.properties"), props));
         let mut config = serde_json::Map::new();

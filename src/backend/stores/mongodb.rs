@@ -58,7 +58,7 @@ pub fn ttl_of(c: &Category, collected_at: Option<&str>) -> MongoTtl {
 }
 
 fn js(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    crate::escape::js_string(s)
 }
 
 const HEADER: &str = r#"// MongoDB TTL indexes: run with `mongosh "$MONGODB_URI" stores/mongodb.js`.
@@ -132,12 +132,12 @@ if (policycFailed) {
 /// `stores/mongodb.js`.
 pub fn generate(policy: &Policy) -> OutputFile {
     let mut s = String::from(HEADER);
-    s.push_str(&format!("// Policy {} {}.\n\n", policy.id, policy.version));
+    s.push_str(&format!("// Policy {} {}.\n\n", policy.id, crate::escape::js_comment(&policy.version)));
     s.push_str("const policycTtlIndexes = [\n");
     for (c, b) in bound(policy, StoreKind::Mongodb) {
         let Location::Collection { name } = &b.location else { continue };
         let ttl = ttl_of(c, b.collected_at.as_deref());
-        s.push_str(&format!("  // {}: {}.\n", c.name, describe(c)));
+        s.push_str(&format!("  // {}: {}.\n", c.name, crate::escape::js_comment(&describe(c))));
         let (field, seconds, extra) = match &ttl {
             MongoTtl::AfterCollection { field, seconds } => {
                 s.push_str(&format!(

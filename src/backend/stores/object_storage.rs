@@ -88,18 +88,7 @@ pub fn buckets(policy: &Policy) -> BTreeMap<String, Vec<LifecycleRule>> {
 
 /// Escapes text for XML content.
 pub fn xml_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            c => o.push(c),
-        }
-    }
-    o
+    crate::escape::xml_text(s)
 }
 
 /// The `<Rule>` elements of a bucket, each preceded by its note as a comment, indented two
@@ -108,7 +97,7 @@ pub fn xml_rules(rules: &[LifecycleRule]) -> String {
     let mut s = String::new();
     for r in rules {
         // `--` may not appear in an XML comment.
-        s.push_str(&format!("  <!-- {} -->\n", r.note().replace("--", "- -")));
+        s.push_str(&format!("  <!-- {} -->\n", crate::escape::xml_comment(&r.note())));
         s.push_str("  <Rule>\n");
         s.push_str(&format!("    <ID>{}</ID>\n", xml_escape(&r.id)));
         s.push_str(&format!("    <Filter>\n      <Prefix>{}</Prefix>\n    </Filter>\n", xml_escape(&r.prefix)));
@@ -175,7 +164,8 @@ pub fn generate(policy: &Policy) -> Vec<OutputFile> {
              Apply: aws s3api put-bucket-lifecycle-configuration --bucket {bucket} --lifecycle-configuration file://{bucket}.json\n\
              A PUT replaces the whole configuration: merge first with `policyc lifecycle merge EXISTING.xml POLICY`.\n\
              Legal hold: use Object Lock legal hold on held objects; lifecycle rules never remove them.\n\n",
-            policy.id, policy.version
+            policy.id,
+            crate::escape::line_comment(&policy.version)
         );
         for n in notes {
             txt.push_str(&format!("- {n}\n"));
