@@ -107,6 +107,16 @@ impl Plan {
         format!("SELECT COUNT(*) FROM {} WHERE {}", job.from, job.pred_live)
     }
 
+    /// Rows a run skips because a time column holds no usable instant (PostgreSQL
+    /// infinities, MariaDB zero dates, SQLite text that is no date).
+    pub fn count_unusable(&self, job: &Job) -> String {
+        let d = self.syntax();
+        let row = d.row(&job.table);
+        let any: Vec<String> =
+            job.time_columns.iter().map(|c| format!("{}", d.unusable(&format!("{row}.{}", d.quote(c))))).collect();
+        format!("SELECT COUNT(*) FROM {} WHERE {}", job.from, any.join(" OR "))
+    }
+
     /// Age in seconds of the oldest row a run now would keep (NULL when none).
     pub fn oldest_surviving(&self, job: &Job) -> String {
         let d = self.syntax();
@@ -210,28 +220,33 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
             columns.extend(time_columns.iter().filter(|c| **c != key).cloned());
             let order_col = usable[0].1[0].clone();
             let range_cut = match usable.as_slice() {
-                [(k, cols)] if cols.len() == 1 => Some(latest_start(d, k, d.now_var())),
+                [(k, cols)] if cols.len() == 1 => Some(d.range_bound(&latest_start(d, k, d.now_var()))),
                 _ => None,
             };
             let expired = |now: &str| {
                 let parts: Vec<String> = usable
                     .iter()
                     .map(|(k, cols)| {
-                        let start = if cols.len() == 1 {
-                            col(cols[0])
+                        let (raw, start) = if cols.len() == 1 {
+                            (Some(col(cols[0])), d.instant(&col(cols[0])))
                         } else {
                             // Earliest event that happened: LEAST of rotated COALESCEs skips NULLs
                             // in every dialect.
                             let args: Vec<String> = (0..cols.len())
                                 .map(|i| {
-                                    let rot: Vec<String> =
-                                        cols.iter().cycle().skip(i).take(cols.len()).map(|c| col(c)).collect();
+                                    let rot: Vec<String> = cols
+                                        .iter()
+                                        .cycle()
+                                        .skip(i)
+                                        .take(cols.len())
+                                        .map(|c| d.instant(&col(c)))
+                                        .collect();
                                     format!("COALESCE({})", rot.join(", "))
                                 })
                                 .collect();
-                            d.least(&args)
+                            (None, d.least(&args))
                         };
-                        clock_pred(d, &start, k, now)
+                        clock_pred(d, raw.as_deref(), &start, k, now)
                     })
                     .collect();
                 if parts.len() == 1 { parts.concat() } else { format!("({})", parts.join(" OR ")) }
@@ -317,12 +332,25 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
     Plan { dialect, setup, jobs, schedule, notes }
 }
 
-/// `start + duration <= now`, with an index-friendly range prefilter for calendar units.
-fn clock_pred(d: &dyn Dialect, start: &str, k: &Clock, now: &str) -> String {
+/// The condition that a row whose time is in `column` (qualified, quoted) has been kept for
+/// `duration` by `now`: exactly what a job tests for a one-column clock.
+pub fn due(d: &dyn Dialect, column: &str, duration: crate::model::Duration, now: &str) -> String {
+    let k = Clock { bound: crate::model::Bound::Exact, duration, anchor: Anchor::Collection };
+    clock_pred(d, Some(column), &d.instant(column), &k, now)
+}
+
+/// `start + duration <= now`, exact in every session and storage form ([`Dialect::instant`]).
+/// When the start is one column (`raw`), a range test on it comes first so the index serves
+/// the scan; it is a superset of the exact test (a lower bound for calendar units).
+fn clock_pred(d: &dyn Dialect, raw: Option<&str>, start: &str, k: &Clock, now: &str) -> String {
     let bound = latest_start(d, k, now);
-    match split(k.duration) {
-        Ok(_) => format!("{start} <= {bound}"),
-        Err(months) => format!("{start} <= {bound} AND {} <= {now}", d.add_months(start, months)),
+    let exact = match split(k.duration) {
+        Ok(_) => d.at_or_before(start, &bound),
+        Err(months) => d.months_expired(start, months, now),
+    };
+    match raw {
+        Some(raw) => format!("{raw} <= {} AND {exact}", d.range_bound(&bound)),
+        None => exact,
     }
 }
 
