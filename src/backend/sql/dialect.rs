@@ -587,10 +587,11 @@ impl Dialect for Sqlite {
     fn instant(&self, column: &str) -> String {
         // Integer: epoch seconds. Text: any form SQLite's date functions read (space or `T`,
         // `Z` or `±HH:MM`, fractional seconds); a fraction counts as half a second, so a run's
-        // whole-second now compares exactly (t <= N iff ceil(t) <= N). Reals are refused:
-        // Julian day or epoch is ambiguous.
+        // whole-second now compares exactly (t <= N iff ceil(t) <= N). Reals, and text that
+        // does not start with a date (SQLite would read `2460000.5` as a Julian day and `now`
+        // as the current time), are refused: which instant they mean is ambiguous.
         format!(
-            "(CASE typeof({column}) WHEN 'integer' THEN {column} WHEN 'text' THEN unixepoch({column}) + CASE WHEN substr({column}, 20, 1) = '.' AND CAST('0.' || substr({column}, 21) AS REAL) > 0 THEN 0.5 ELSE 0 END END)"
+            "(CASE typeof({column}) WHEN 'integer' THEN {column} WHEN 'text' THEN CASE WHEN {column} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN unixepoch({column}) + CASE WHEN substr({column}, 20, 1) = '.' AND CAST('0.' || substr({column}, 21) AS REAL) > 0 THEN 0.5 ELSE 0 END END END)"
         )
     }
     fn at_or_before(&self, instant: &str, bound: &str) -> String {

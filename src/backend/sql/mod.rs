@@ -69,6 +69,11 @@ pub struct Job {
     pub range_cut: Option<String>,
     /// Cron schedule.
     pub schedule: String,
+    /// How much later than its expiry the rule lets a row go (its `tolerance`), in seconds;
+    /// calendar months count as 31 days.
+    pub tolerance_secs: i64,
+    /// The period when one column decides expiry (then `order` is that column).
+    pub period: Option<crate::model::Duration>,
 }
 
 /// Everything generated for one dialect.
@@ -105,6 +110,18 @@ impl Plan {
     /// Rows a run now would delete.
     pub fn count_expired(&self, job: &Job) -> String {
         format!("SELECT COUNT(*) FROM {} WHERE {}", job.from, job.pred_live)
+    }
+
+    /// Rows still there `grace_secs` after they were due (verify's overdue rows), and the
+    /// epoch of the oldest one's ordering column.
+    pub fn count_overdue(&self, job: &Job, grace_secs: i64) -> String {
+        let d = self.syntax();
+        // `pred_live` is the predicate over `now_expr`; moving that clock back by the grace
+        // gives the same rule evaluated `grace_secs` ago.
+        let then = d.sub_seconds(d.now_expr(), u64::try_from(grace_secs).unwrap_or(0));
+        let pred = job.pred_live.replace(d.now_expr(), &then);
+        let row = d.row(&job.table);
+        format!("SELECT COUNT(*), MIN({}) FROM {} WHERE {pred}", d.epoch(&format!("{row}.{}", job.order)), job.from)
     }
 
     /// Rows a run skips because a time column holds no usable instant (PostgreSQL
@@ -283,8 +300,10 @@ pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
                 pred_live: format!("{} AND {hold}", expired(d.now_expr())),
                 from,
                 order: d.quote(&order_col),
+                period: range_cut.as_ref().map(|_| usable[0].0.duration),
                 range_cut,
                 schedule,
+                tolerance_secs: c.retention.tolerance.map_or(0, upper_secs),
             });
         }
     }
@@ -376,6 +395,14 @@ pub fn min_span_days(months: u64) -> u64 {
         .min()
         .and_then(|v| u64::try_from(v).ok())
         .unwrap_or(0)
+}
+
+/// Seconds in a duration, calendar months counted at their longest (31 days): an upper bound.
+pub fn upper_secs(d: crate::model::Duration) -> i64 {
+    match split(d) {
+        Ok(s) => i64::try_from(s).unwrap_or(i64::MAX),
+        Err(months) => i64::try_from(months).unwrap_or(i64::MAX / 2_678_400).saturating_mul(31 * 86_400),
+    }
 }
 
 /// Keeps a generated identifier within 63 bytes (PostgreSQL's limit), deterministically.
