@@ -58,8 +58,10 @@ fn forms(d: DialectKind) -> Vec<Form> {
     }
 }
 
+/// Sets the session's time zone; "" leaves the server's default.
 fn set_zone(db: &mut dyn Db, zone: &str) {
     match db.dialect() {
+        _ if zone.is_empty() => {}
         DialectKind::Postgres => db.exec(&format!("SET TIME ZONE '{zone}'")).unwrap(),
         // Named zones need MariaDB's zone tables (`.ci/run` loads them).
         DialectKind::Mysql => db.exec(&format!("SET time_zone = '{zone}'")).unwrap(),
@@ -186,6 +188,16 @@ fn postgres_time() {
     let Some(url) = common::service_url("POLICYC_TEST_POSTGRES_URL") else { return };
     let mut db = runner::connect(&url).unwrap();
     exercise(db.as_mut(), "sqltime_pg", &ZONES);
+    // The server-level setting: this database's default zone, seen by new sessions.
+    let name = db.query_text("SELECT current_database()").unwrap()[0][0].clone();
+    assert_ne!(name, "test", "the server-level case alters its own database only");
+    for zone in ["Asia/Shanghai", "America/Los_Angeles"] {
+        db.exec(&format!("ALTER DATABASE \"{name}\" SET timezone = '{zone}'")).unwrap();
+        let mut fresh = runner::connect(&url).unwrap();
+        assert_eq!(fresh.query_text("SHOW TimeZone").unwrap()[0][0], zone);
+        exercise(fresh.as_mut(), "sqltime_pg", &[""]);
+    }
+    db.exec(&format!("ALTER DATABASE \"{name}\" RESET timezone")).unwrap();
 }
 
 #[test]
