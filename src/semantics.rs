@@ -15,6 +15,28 @@
 
 use crate::model::{Anchor, Duration, Rule, Unit};
 
+/// An average Gregorian month in seconds (400 years are 4,800 months and 146,097 days).
+pub const AVERAGE_MONTH_SECS: i64 = 2_629_746;
+
+/// The longest a rule may keep data in total (its period plus backups and tolerance): 1000
+/// average Gregorian years. Every engine then computes every expiry of data collected up to
+/// year 8999 within its range (MariaDB and SQLite end at 9999), where a longer period failed
+/// on PostgreSQL (`timestamp out of range`) and silently kept everything elsewhere.
+pub const MAX_RETENTION_SECS: i64 = 12_000 * AVERAGE_MONTH_SECS;
+
+/// A duration's nominal length in seconds: exact for hours, days and weeks; months and years
+/// at their average length.
+pub fn nominal_secs(d: Duration) -> i64 {
+    let n = i64::from(d.amount);
+    match d.unit {
+        Unit::Hours => n * 3_600,
+        Unit::Days => n * 86_400,
+        Unit::Weeks => n * 604_800,
+        Unit::Months => n * AVERAGE_MONTH_SECS,
+        Unit::Years => n * 12 * AVERAGE_MONTH_SECS,
+    }
+}
+
 /// Seconds since the Unix epoch, UTC.
 pub type Instant = i64;
 
