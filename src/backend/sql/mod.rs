@@ -425,10 +425,14 @@ pub fn render(policy: &Policy, plan: &Plan) -> String {
         "--\n-- Apply statement by statement: each starts at a line beginning with\n-- `-- policyc:statement`. Every statement is idempotent.\n",
     );
     out.push_str(match plan.dialect {
-        DialectKind::Postgres => "-- Time columns are timestamptz. Schedules need the pg_cron extension.\n",
-        DialectKind::Mysql => "-- Time columns are DATETIME in UTC. Events run only with `SET GLOBAL event_scheduler = ON`.\n",
+        DialectKind::Postgres => {
+            "-- Time columns are timestamptz, or timestamp holding UTC; the session time zone never\n-- matters. Schedules need the pg_cron extension.\n"
+        }
+        DialectKind::Mysql => {
+            "-- Time columns are DATETIME holding UTC, or TIMESTAMP. Events run only with\n-- `SET GLOBAL event_scheduler = ON`.\n"
+        }
         DialectKind::Sqlite => {
-            "-- Time columns hold UTC text `YYYY-MM-DD HH:MM:SS`. `policyc purge` runs the batches\n-- (binding :now once per run and :batch) and enables PRAGMA secure_delete.\n"
+            "-- Time columns hold integer epoch seconds or date text (`YYYY-MM-DD HH:MM:SS`, RFC 3339 with\n-- `Z` or an offset, fractions). `policyc purge` runs the batches (binding :now, UTC\n-- `YYYY-MM-DD HH:MM:SS`, once per run and :batch) and enables PRAGMA secure_delete.\n"
         }
     });
     out.push_str("-- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged.\n");
