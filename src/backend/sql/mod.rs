@@ -147,13 +147,24 @@ impl Plan {
         )
     }
 
-    /// SQLite audit: start a run (binds `:job`, `:category`, `:table`, `:now`).
+    /// SQLite audit: start a run (binds `:job`, `:category`, `:table`, `:cutoff`, see
+    /// [`Plan::cutoff`]).
     pub fn audit_start(&self) -> String {
         format!(
-            "INSERT INTO {} (job, category, table_name, cutoff, rows_deleted, started_at, outcome) VALUES (:job, :category, :table, :now, 0, {}, 'running')",
+            "INSERT INTO {} (job, category, table_name, cutoff, rows_deleted, started_at, outcome) VALUES (:job, :category, :table, :cutoff, 0, {}, 'running')",
             self.syntax().quote(AUDIT_TABLE),
             self.syntax().now_expr()
         )
+    }
+
+    /// The audit's cut-off of a run at `now`: when one column decides expiry by a fixed length
+    /// of time, the retention boundary (rows at or before it go); otherwise `now` itself, as
+    /// calendar months have no single boundary (Oct 31 + 1 month = Nov 30 = Oct 30 + 1 month).
+    pub fn cutoff(&self, job: &Job, now: semantics::Instant) -> semantics::Instant {
+        match job.period.map(split) {
+            Some(Ok(secs)) => now.saturating_sub(i64::try_from(secs).unwrap_or(i64::MAX)),
+            _ => now,
+        }
     }
 
     /// SQLite audit: record progress or the end (binds `:id`, `:rows`, `:outcome`).
