@@ -47,6 +47,7 @@ fn forms(d: DialectKind) -> Vec<Form> {
         ],
         DialectKind::Sqlite => vec![
             Form { ty: "TEXT", lit: |t| format!("'{}'", wall(t)), unusable: &["'soon'", "2460000.5"] },
+            // RFC 3339, as the generated Rust `Timestamp` displays (its serde form is the integer).
             Form { ty: "TEXT", lit: |t| format!("'{}'", format_instant(t)), unusable: &["'soon'"] },
             Form {
                 ty: "TEXT",
@@ -171,6 +172,14 @@ fn exercise(db: &mut dyn Db, prefix: &str, zones: &[&str]) {
     assert!(!f.ok && f.detail.starts_with("1 rows past expiry + 86400 s"), "{f:?}");
     let by: i64 = f.detail.split("the oldest is ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
     assert!((86_400 + 3_600..86_400 + 3_700).contains(&by), "{f:?}");
+    // A time column of a type that holds no instant is refused.
+    if d != DialectKind::Sqlite {
+        db.exec(&format!("DROP TABLE {table}")).unwrap();
+        db.exec(&format!("CREATE TABLE {table} (id BIGINT PRIMARY KEY, at TEXT NOT NULL)")).unwrap();
+        let fs = runner::verify(db, &plan).unwrap();
+        let f = finding(&fs, &table, "columns");
+        assert!(!f.ok && f.detail.contains("`at` has type `text`"), "{f:?}");
+    }
     for t in ["days", "months", "forever", "events", "early"] {
         let _ = db.exec(&format!("DROP TABLE IF EXISTS {prefix}_{t}"));
     }
