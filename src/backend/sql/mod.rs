@@ -129,8 +129,7 @@ impl Plan {
     pub fn count_unusable(&self, job: &Job) -> String {
         let d = self.syntax();
         let row = d.row(&job.table);
-        let any: Vec<String> =
-            job.time_columns.iter().map(|c| format!("{}", d.unusable(&format!("{row}.{}", d.quote(c))))).collect();
+        let any: Vec<String> = job.time_columns.iter().map(|c| d.unusable(&format!("{row}.{}", d.quote(c)))).collect();
         format!("SELECT COUNT(*) FROM {} WHERE {}", job.from, any.join(" OR "))
     }
 
