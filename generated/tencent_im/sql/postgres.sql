@@ -51,7 +51,7 @@ BEGIN
   INSERT INTO "policyc_retention_audit" (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
     VALUES ('policyc_purge_log_data', 'log_data', 'im_log_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
   COMMIT;
-  v_cut := v_now - interval '604800 seconds' + interval '1 day';
+  v_cut := v_now - interval '604800 seconds' + interval '86400 seconds';
   SELECT min(t."requested_at") INTO v_lo FROM "im_log_data" AS t WHERE t."requested_at" <= v_cut AND isfinite(t."requested_at");
   IF v_lo IS NOT NULL THEN
     SELECT t."requested_at" INTO v_hi FROM "im_log_data" AS t WHERE t."requested_at" >= v_lo AND t."requested_at" <= v_cut
@@ -61,7 +61,7 @@ BEGIN
       v_hi := v_lo + v_step * interval '1 microsecond';
       v_t := clock_timestamp();
       PERFORM set_config('synchronous_commit', 'off', true);
-      DELETE FROM "im_log_data" AS t WHERE t."requested_at" >= v_lo AND t."requested_at" < v_hi AND t."requested_at" <= v_now - interval '604800 seconds' + interval '1 day' AND isfinite(t."requested_at") AND extract(epoch FROM t."requested_at") <= extract(epoch FROM v_now - interval '604800 seconds') AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(t."id" AS text)));
+      DELETE FROM "im_log_data" AS t WHERE t."requested_at" >= v_lo AND t."requested_at" < v_hi AND t."requested_at" <= v_now - interval '604800 seconds' + interval '86400 seconds' AND isfinite(t."requested_at") AND (t."requested_at" <= v_now - interval '604800 seconds' - interval '86400 seconds' OR extract(epoch FROM t."requested_at") <= extract(epoch FROM v_now - interval '604800 seconds')) AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(t."id" AS text)));
       GET DIAGNOSTICS v_n = ROW_COUNT;
       v_longest := greatest(v_longest, clock_timestamp() - v_t);
       IF v_n > 2 * p_batch AND v_step > 1 THEN
@@ -110,7 +110,7 @@ BEGIN
   INSERT INTO "policyc_retention_audit" (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
     VALUES ('policyc_purge_monitoring_data', 'monitoring_data', 'im_monitoring_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
   COMMIT;
-  v_cut := v_now - interval '172800 seconds' + interval '1 day';
+  v_cut := v_now - interval '172800 seconds' + interval '86400 seconds';
   SELECT min(t."measured_at") INTO v_lo FROM "im_monitoring_data" AS t WHERE t."measured_at" <= v_cut AND isfinite(t."measured_at");
   IF v_lo IS NOT NULL THEN
     SELECT t."measured_at" INTO v_hi FROM "im_monitoring_data" AS t WHERE t."measured_at" >= v_lo AND t."measured_at" <= v_cut
@@ -120,7 +120,7 @@ BEGIN
       v_hi := v_lo + v_step * interval '1 microsecond';
       v_t := clock_timestamp();
       PERFORM set_config('synchronous_commit', 'off', true);
-      DELETE FROM "im_monitoring_data" AS t WHERE t."measured_at" >= v_lo AND t."measured_at" < v_hi AND t."measured_at" <= v_now - interval '172800 seconds' + interval '1 day' AND isfinite(t."measured_at") AND extract(epoch FROM t."measured_at") <= extract(epoch FROM v_now - interval '172800 seconds') AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(t."id" AS text)));
+      DELETE FROM "im_monitoring_data" AS t WHERE t."measured_at" >= v_lo AND t."measured_at" < v_hi AND t."measured_at" <= v_now - interval '172800 seconds' + interval '86400 seconds' AND isfinite(t."measured_at") AND (t."measured_at" <= v_now - interval '172800 seconds' - interval '86400 seconds' OR extract(epoch FROM t."measured_at") <= extract(epoch FROM v_now - interval '172800 seconds')) AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(t."id" AS text)));
       GET DIAGNOSTICS v_n = ROW_COUNT;
       v_longest := greatest(v_longest, clock_timestamp() - v_t);
       IF v_n > 2 * p_batch AND v_step > 1 THEN
@@ -169,7 +169,7 @@ BEGIN
   INSERT INTO "policyc_retention_audit" (job, category, table_name, cutoff, rows_deleted, started_at, outcome)
     VALUES ('policyc_purge_configuration_data', 'configuration_data', 'im_configuration_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
   COMMIT;
-  v_cut := v_now - interval '5097600 seconds' + interval '1 day';
+  v_cut := v_now - interval '5097600 seconds' + interval '86400 seconds';
   SELECT min(t."terminated_at") INTO v_lo FROM "im_configuration_data" AS t WHERE t."terminated_at" <= v_cut AND isfinite(t."terminated_at");
   IF v_lo IS NOT NULL THEN
     SELECT t."terminated_at" INTO v_hi FROM "im_configuration_data" AS t WHERE t."terminated_at" >= v_lo AND t."terminated_at" <= v_cut
@@ -179,7 +179,7 @@ BEGIN
       v_hi := v_lo + v_step * interval '1 microsecond';
       v_t := clock_timestamp();
       PERFORM set_config('synchronous_commit', 'off', true);
-      DELETE FROM "im_configuration_data" AS t WHERE t."terminated_at" >= v_lo AND t."terminated_at" < v_hi AND t."terminated_at" <= v_now - interval '5097600 seconds' + interval '1 day' AND (CASE WHEN isfinite(t."terminated_at") THEN timestamp 'epoch' + CAST(extract(epoch FROM t."terminated_at") * 1000000 AS bigint) * interval '1 microsecond' END + interval '2 months') AT TIME ZONE 'UTC' <= v_now AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(t."id" AS text)));
+      DELETE FROM "im_configuration_data" AS t WHERE t."terminated_at" >= v_lo AND t."terminated_at" < v_hi AND t."terminated_at" <= v_now - interval '5097600 seconds' + interval '86400 seconds' AND isfinite(t."terminated_at") AND (t."terminated_at" <= v_now - interval '5443200 seconds' OR (CASE WHEN isfinite(t."terminated_at") THEN timestamp 'epoch' + CAST(extract(epoch FROM t."terminated_at") * 1000000 AS bigint) * interval '1 microsecond' END + interval '2 months') AT TIME ZONE 'UTC' <= v_now) AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(t."id" AS text)));
       GET DIAGNOSTICS v_n = ROW_COUNT;
       v_longest := greatest(v_longest, clock_timestamp() - v_t);
       IF v_n > 2 * p_batch AND v_step > 1 THEN

@@ -200,12 +200,24 @@ impl Dialect for Postgres {
     }
     fn at_or_before(&self, instant: &str, bound: &str) -> String {
         // Epochs: a timestamptz's is its instant, a timestamp's reads it as UTC; comparing the
-        // values themselves would convert a timestamp in the session's time zone.
-        format!("isfinite({instant}) AND extract(epoch FROM {instant}) <= extract(epoch FROM {bound})")
+        // values themselves would convert a timestamp in the session's time zone. That is at
+        // most a day off, so rows older than a day before the bound skip the costlier test.
+        format!(
+            "isfinite({instant}) AND ({instant} <= {bound} - interval '86400 seconds' OR extract(epoch FROM {instant}) <= extract(epoch FROM {bound}))"
+        )
+    }
+    fn months_expired(&self, instant: &str, months: u64, now: &str) -> String {
+        // As above: rows older than the longest N months plus a day are due in any session.
+        let sure = (super::max_span_days(months) + 1) * 86_400;
+        format!(
+            "isfinite({instant}) AND ({instant} <= {now} - interval '{sure} seconds' OR {} <= {now})",
+            self.add_months(instant, months)
+        )
     }
     fn range_bound(&self, bound: &str) -> String {
         // A timestamp column is compared in the session's time zone, at most a day off UTC.
-        format!("{bound} + interval '1 day'")
+        // Seconds, not '1 day': a day of a timestamptz follows the session's DST.
+        format!("{bound} + interval '86400 seconds'")
     }
     fn unusable(&self, column: &str) -> String {
         format!("NOT isfinite({column})")

@@ -407,6 +407,20 @@ pub fn min_span_days(months: u64) -> u64 {
         .unwrap_or(0)
 }
 
+/// The most days `months` calendar months can span (over a whole 400-year cycle, rounded up):
+/// a start that many days before now is due whatever its day of month.
+pub fn max_span_days(months: u64) -> u64 {
+    let m = i64::try_from(months).unwrap_or(i64::MAX / 2);
+    (0..146_097i64)
+        .map(|day| {
+            let t = day * 86_400;
+            (semantics::add_months(t, m) - t + 86_399) / 86_400
+        })
+        .max()
+        .and_then(|v| u64::try_from(v).ok())
+        .unwrap_or(u64::MAX / 86_400)
+}
+
 /// Seconds in a duration, calendar months counted at their longest (31 days): an upper bound.
 pub fn upper_secs(d: crate::model::Duration) -> i64 {
     match split(d) {
@@ -515,6 +529,8 @@ mod tests {
     fn min_spans() {
         assert_eq!(min_span_days(1), 28);
         assert_eq!(min_span_days(12), 365);
+        assert_eq!(max_span_days(1), 31);
+        assert_eq!(max_span_days(12), 366);
         assert!(min_span_days(2) >= 58);
     }
 
