@@ -48,6 +48,8 @@ pub enum Code {
     Mismatch,
     /// A store cannot enforce the rule bound to it.
     Unenforceable,
+    /// A retention rule keeps data longer in total than every engine can compute (1000 years).
+    RetentionRange,
     /// A declared item is never used.
     Unused,
     /// A fallback translation was used.
@@ -72,6 +74,7 @@ impl Code {
             Code::Consent => "E109",
             Code::Mismatch => "E110",
             Code::Unenforceable => "E111",
+            Code::RetentionRange => "E112",
             Code::Unused => "W201",
             Code::Fallback => "W202",
         }

@@ -15,6 +15,28 @@
 
 use crate::model::{Anchor, Duration, Rule, Unit};
 
+/// An average Gregorian month in seconds (400 years are 4,800 months and 146,097 days).
+pub const AVERAGE_MONTH_SECS: i64 = 2_629_746;
+
+/// The longest a rule may keep data in total (its period plus backups and tolerance): 1000
+/// average Gregorian years. Every engine then computes every expiry of data collected up to
+/// year 8999 within its range (MariaDB and SQLite end at 9999), where a longer period failed
+/// on PostgreSQL (`timestamp out of range`) and silently kept everything elsewhere.
+pub const MAX_RETENTION_SECS: i64 = 12_000 * AVERAGE_MONTH_SECS;
+
+/// A duration's nominal length in seconds: exact for hours, days and weeks; months and years
+/// at their average length.
+pub fn nominal_secs(d: Duration) -> i64 {
+    let n = i64::from(d.amount);
+    match d.unit {
+        Unit::Hours => n * 3_600,
+        Unit::Days => n * 86_400,
+        Unit::Weeks => n * 604_800,
+        Unit::Months => n * AVERAGE_MONTH_SECS,
+        Unit::Years => n * 12 * AVERAGE_MONTH_SECS,
+    }
+}
+
 /// Seconds since the Unix epoch, UTC.
 pub type Instant = i64;
 
@@ -57,24 +79,30 @@ pub fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
-/// Adds calendar months, clamping the day to the target month's length.
+/// Adds calendar months, clamping the day to the target month's length. Saturates at the ends
+/// of the `i64` range instead of overflowing.
 pub fn add_months(t: Instant, months: i64) -> Instant {
+    let saturated = if months < 0 { Instant::MIN } else { Instant::MAX };
+    // Far beyond any calendar (some 290 billion years) the day arithmetic itself overflows.
+    if !(-(1i64 << 62)..(1i64 << 62)).contains(&t) || !(-(1i64 << 40)..(1i64 << 40)).contains(&months) {
+        return t.saturating_add(months.saturating_mul(AVERAGE_MONTH_SECS));
+    }
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     let total = y * 12 + i64::from(m) - 1 + months;
     let (ny, nm) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
     let nd = d.min(days_in_month(ny, nm));
-    days_from_civil(ny, nm, nd) * 86_400 + secs
+    days_from_civil(ny, nm, nd).checked_mul(86_400).and_then(|x| x.checked_add(secs)).unwrap_or(saturated)
 }
 
-/// `t + d` under the rules above.
+/// `t + d` under the rules above, saturating at the ends of the `i64` range.
 pub fn add(t: Instant, d: Duration) -> Instant {
     let n = i64::from(d.amount);
     match d.unit {
-        Unit::Hours => t + n * 3_600,
-        Unit::Days => t + n * 86_400,
-        Unit::Weeks => t + n * 7 * 86_400,
+        Unit::Hours => t.saturating_add(n * 3_600),
+        Unit::Days => t.saturating_add(n * 86_400),
+        Unit::Weeks => t.saturating_add(n * 7 * 86_400),
         Unit::Months => add_months(t, n),
         Unit::Years => add_months(t, n * 12),
     }
@@ -179,6 +207,18 @@ mod tests {
         for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-01-32", "99999999999999999-01-01", "x", ""] {
             assert_eq!(parse_instant(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn saturates_instead_of_overflowing() {
+        let y = Duration { amount: 1_000, unit: Unit::Years };
+        let d = Duration { amount: 100_000, unit: Unit::Days };
+        assert_eq!(add(i64::MAX - 5, d), i64::MAX);
+        assert_eq!(add(i64::MAX - 5, y), i64::MAX);
+        let far = add(i64::MAX / 2, y) - i64::MAX / 2;
+        assert!((365_242 * 86_400..=365_243 * 86_400).contains(&far), "{far}");
+        assert_eq!(add_months(i64::MIN + 5, -3), i64::MIN);
+        assert!(add(MAX_RETENTION_SECS * 8, y) > MAX_RETENTION_SECS * 8);
     }
 
     #[test]

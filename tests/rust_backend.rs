@@ -66,6 +66,14 @@ fn time_vectors_hold_for_semantics() {
 const COLLECTED: [&str; 3] = ["2024-01-31T10:00:00Z", "2023-12-31T23:30:00Z", "2024-02-29T00:00:00Z"];
 const EVENT_TIMES: [Option<&str>; 3] = [None, Some("2024-02-29T12:00:00Z"), Some("2024-11-30T23:59:59Z")];
 
+/// Instants at the ends of the range: `plus` saturates instead of overflowing.
+const SATURATING: [(i64, u32, Unit); 4] = [
+    (i64::MAX - 5, 2, Unit::Days),
+    (i64::MAX - 86_400 * 40, 2, Unit::Months),
+    (i64::MAX / 2, 1_000, Unit::Years),
+    (i64::MAX - 1, 1, Unit::Hours),
+];
+
 /// Every combination of event instants, as indices into [`EVENT_TIMES`].
 fn combos(n: usize) -> Vec<Vec<usize>> {
     let mut out = vec![vec![]];
@@ -82,6 +90,9 @@ fn expected_output(p: &Policy) -> String {
     let mut out = String::new();
     for v in vectors() {
         let _ = writeln!(out, "{}", v.expected);
+    }
+    for (t, amount, unit) in SATURATING {
+        let _ = writeln!(out, "{}", format_instant(semantics::add(t, Duration { amount, unit })));
     }
     for c in &p.categories {
         for (i, collected) in COLLECTED.iter().enumerate() {
@@ -113,6 +124,12 @@ fn main_rs(p: &Policy) -> String {
             s,
             "    println!(\"{{}}\", t({:?}).plus(Duration {{ amount: {}, unit: Unit::{unit} }}));",
             v.start, v.amount
+        );
+    }
+    for (t, amount, unit) in SATURATING {
+        let _ = writeln!(
+            s,
+            "    println!(\"{{}}\", Timestamp({t}).plus(Duration {{ amount: {amount}, unit: Unit::{unit:?} }}));"
         );
     }
     let _ = writeln!(s, "    let times: [Option<&str>; 3] = {EVENT_TIMES:?};");

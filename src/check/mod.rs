@@ -1388,12 +1388,51 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        let backups = r.backups.as_ref().map(|d| self.duration(d, false));
+        let tolerance = r.tolerance.as_ref().map(|d| self.duration(d, false));
+        self.retention_range(r, &rule, backups, tolerance);
         model::Retention {
             rule,
             action: if r.anonymise { model::EndAction::Anonymise } else { model::EndAction::Delete },
-            backups: r.backups.as_ref().map(|d| self.duration(d, false)),
-            tolerance: r.tolerance.as_ref().map(|d| self.duration(d, false)),
+            backups,
+            tolerance,
             wording,
+        }
+    }
+
+    /// Every clock's period plus backups and tolerance stays within
+    /// [`semantics::MAX_RETENTION_SECS`], so every engine computes each expiry in range.
+    fn retention_range(
+        &mut self,
+        r: &ast::Retention,
+        rule: &model::Rule,
+        backups: Option<model::Duration>,
+        tolerance: Option<model::Duration>,
+    ) {
+        use crate::semantics::{MAX_RETENTION_SECS, nominal_secs};
+        let ast_clocks: Vec<&ast::Clock> = match &r.rule {
+            ast::Rule::While(_, c) | ast::Rule::Clock(c) => vec![c],
+            ast::Rule::Earliest(cs) => cs.iter().collect(),
+            ast::Rule::Indefinite(_) | ast::Rule::Until(_) => Vec::new(),
+        };
+        let model::Rule::Expires { clocks, .. } = rule else { return };
+        let extra = backups.map_or(0, nominal_secs) + tolerance.map_or(0, nominal_secs);
+        for (a, c) in ast_clocks.iter().zip(clocks) {
+            if nominal_secs(c.duration) + extra > MAX_RETENTION_SECS {
+                let with = if extra > 0 { " with its backups and tolerance" } else { "" };
+                self.push(
+                    err(
+                        Code::RetentionRange,
+                        a.duration.span,
+                        format!(
+                            "a retention of `{} {}`{with} exceeds 1000 years",
+                            a.duration.amount.value, a.duration.unit.name
+                        ),
+                    )
+                    .label("more than 1000 years in total")
+                    .help("expiry dates beyond that are out of range for the SQL engines; for data kept for good write `retain indefinitely because { … }`"),
+                );
+            }
         }
     }
 

@@ -196,6 +196,9 @@ pub fn purge(
             return Err(RunError(format!("the retention jobs are not installed: {}", problems.join("; "))));
         }
     }
+    if let Some(pin) = plan.syntax().pin_session() {
+        db.exec(pin)?;
+    }
     let jobs: Vec<&Job> = plan.jobs.iter().collect();
     let fks = db.foreign_keys(&jobs).unwrap_or_default();
     let mut out = Vec::new();
@@ -278,6 +281,9 @@ pub fn verify(db: &mut dyn Db, plan: &Plan) -> Result<Vec<Finding>, RunError> {
             "shared tables present".into()
         },
     });
+    if let Some(pin) = d.pin_session() {
+        db.exec(pin)?;
+    }
     for job in &plan.jobs {
         let mut f = |check: &str, ok: bool, detail: String| {
             out.push(Finding { category: job.category.clone(), check: check.to_string(), ok, detail })
@@ -300,17 +306,21 @@ pub fn verify(db: &mut dyn Db, plan: &Plan) -> Result<Vec<Finding>, RunError> {
             continue;
         }
         let mut missing = Vec::new();
+        let mut notes = Vec::new();
         for c in &job.columns {
             match cols.iter().find(|(n, _)| n.eq_ignore_ascii_case(c)) {
                 None => missing.push(format!("`{c}` is missing")),
-                Some((_, ty)) if job.time_columns.contains(c) && !time_type_ok(plan.dialect, ty) => {
-                    missing.push(format!("`{c}` has type `{ty}`, expected a UTC timestamp"))
-                }
+                Some((_, ty)) if job.time_columns.contains(c) => match time_type(plan.dialect, ty) {
+                    TimeType::Instant => {}
+                    TimeType::Utc => notes.push(format!("`{c}` ({ty}) is read as UTC")),
+                    TimeType::Refused(why) => missing.push(format!("`{c}` has type `{ty}`: {why}")),
+                },
                 _ => {}
             }
         }
         let cols_ok = missing.is_empty();
-        f("columns", cols_ok, if cols_ok { format!("{} present", job.columns.join(", ")) } else { missing.join("; ") });
+        let present = std::iter::once(format!("{} present", job.columns.join(", "))).chain(notes).collect::<Vec<_>>();
+        f("columns", cols_ok, if cols_ok { present.join("; ") } else { missing.join("; ") });
         let idx = db.indexes(job)?;
         let lacking: Vec<&str> =
             job.indexes.iter().filter(|(n, _)| !idx.iter().any(|i| i == n)).map(|(n, _)| n.as_str()).collect();
@@ -349,16 +359,39 @@ pub fn verify(db: &mut dyn Db, plan: &Plan) -> Result<Vec<Finding>, RunError> {
             None => f("last run", false, "no successful run recorded".into()),
         }
         if cols_ok {
-            // Without the hold table no row is held.
-            let count = if holds { plan.count_expired(job) } else { plan.count_expired_unheld(job) };
-            let overdue = db.query_i64(&count)?.unwrap_or(0);
+            let unusable = db.query_i64(&plan.count_unusable(job))?.unwrap_or(0);
+            f(
+                "unusable times",
+                unusable == 0,
+                if unusable == 0 {
+                    "none".into()
+                } else {
+                    format!(
+                        "{unusable} rows hold no usable instant in {} (infinity, zero date or unreadable value); jobs skip them",
+                        job.time_columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    )
+                },
+            );
+            let grace = overdue_grace(job);
+            let row = db.query_text(&plan.count_overdue(job, grace, holds))?;
+            let overdue: i64 = row.first().and_then(|r| r[0].parse().ok()).unwrap_or(0);
+            let oldest: Option<i64> = row.first().and_then(|r| r.get(1)).and_then(|v| v.parse().ok());
+            let now = db.query_i64(&format!("SELECT {}", d.epoch(d.now_expr())))?.unwrap_or(0);
             f(
                 "overdue rows",
                 overdue == 0,
                 if overdue == 0 {
-                    "none".into()
+                    format!("none past expiry + {grace} s (tolerance and the schedule's longest gap)")
                 } else {
-                    format!("{overdue} rows past retention (compliance finding)")
+                    let by = match (job.period, oldest) {
+                        (Some(p), Some(t)) => {
+                            format!("; the oldest is {} s past its expiry", now - crate::semantics::add(t, p))
+                        }
+                        _ => String::new(),
+                    };
+                    format!(
+                        "{overdue} rows past expiry + {grace} s (tolerance and the schedule's longest gap){by} (compliance finding)"
+                    )
                 },
             );
         }
@@ -383,11 +416,41 @@ pub fn verify(db: &mut dyn Db, plan: &Plan) -> Result<Vec<Finding>, RunError> {
     Ok(out)
 }
 
-fn time_type_ok(d: DialectKind, ty: &str) -> bool {
+/// How long after its expiry a row counts as overdue: the rule's tolerance, plus the schedule's
+/// longest gap between runs (a row due just after a run waits for the next one).
+pub fn overdue_grace(job: &Job) -> i64 {
+    let gap = crate::schedule::parse(&job.schedule).map_or(86_400, |c| c.longest_gap_secs());
+    job.tolerance_secs.saturating_add(gap)
+}
+
+/// What a bound time column's type says about the instants it holds.
+enum TimeType {
+    /// An instant (PostgreSQL `timestamptz`, MariaDB `TIMESTAMP`, SQLite per row).
+    Instant,
+    /// A wall clock, read as UTC (PostgreSQL `timestamp`, MariaDB `DATETIME`).
+    Utc,
+    /// Not a time type the job can read.
+    Refused(&'static str),
+}
+
+fn time_type(d: DialectKind, ty: &str) -> TimeType {
     match d {
-        DialectKind::Postgres => ty == "timestamp with time zone",
-        DialectKind::Mysql => ty == "datetime" || ty == "timestamp",
-        DialectKind::Sqlite => ty.is_empty() || ty.contains("text") || ty.contains("date") || ty.contains("time"),
+        DialectKind::Postgres => match ty {
+            "timestamp with time zone" => TimeType::Instant,
+            "timestamp without time zone" => TimeType::Utc,
+            _ => TimeType::Refused("expected timestamptz (or timestamp holding UTC)"),
+        },
+        DialectKind::Mysql => match ty {
+            "timestamp" => TimeType::Instant,
+            "datetime" => TimeType::Utc,
+            _ => TimeType::Refused("expected DATETIME holding UTC or TIMESTAMP"),
+        },
+        // Values are read per row (integer epoch seconds or date text); REAL affinity turns
+        // both into reals, which could be Julian days or epochs.
+        DialectKind::Sqlite if ty.contains("real") || ty.contains("floa") || ty.contains("doub") => {
+            TimeType::Refused("a REAL column holds ambiguous numbers: use TEXT or INTEGER")
+        }
+        DialectKind::Sqlite => TimeType::Instant,
     }
 }
 

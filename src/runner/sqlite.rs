@@ -79,11 +79,15 @@ impl Db for Lite {
                 named_params! {":job": job.name},
             )
             .map_err(RunError::from)?;
-        let now: String = self.0.query_row("SELECT datetime('now')", [], |r| r.get(0)).map_err(RunError::from)?;
+        let (now, epoch): (String, i64) = self
+            .0
+            .query_row("SELECT datetime('now'), unixepoch('now')", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(RunError::from)?;
+        let cutoff = crate::semantics::format_instant(plan.cutoff(job, epoch)).replace('T', " ").replace('Z', "");
         self.0
             .execute(
                 &plan.audit_start(),
-                named_params! {":policy": plan.policy, ":job": job.name, ":category": job.category, ":table": job.table_text, ":now": now},
+                named_params! {":policy": plan.policy, ":job": job.name, ":category": job.category, ":table": job.table_text, ":cutoff": cutoff},
             )
             .map_err(RunError::from)?;
         let id = self.0.last_insert_rowid();

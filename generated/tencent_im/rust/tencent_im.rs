@@ -43,13 +43,14 @@ impl Timestamp {
     }
     /// This instant plus `d`: hours, days and weeks are fixed lengths; months and years
     /// move the calendar date, clamping the day to the end of a shorter month.
+    /// Saturates at the ends of the `i64` range instead of overflowing.
     pub fn plus(self, d: Duration) -> Self {
         let n = i64::from(d.amount);
         Timestamp(
             match d.unit {
-                Unit::Hours => self.0 + n * 3_600,
-                Unit::Days => self.0 + n * 86_400,
-                Unit::Weeks => self.0 + n * 7 * 86_400,
+                Unit::Hours => self.0.saturating_add(n * 3_600),
+                Unit::Days => self.0.saturating_add(n * 86_400),
+                Unit::Weeks => self.0.saturating_add(n * 7 * 86_400),
                 Unit::Months => add_months(self.0, n),
                 Unit::Years => add_months(self.0, n * 12),
             },
@@ -200,10 +201,19 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 fn add_months(t: i64, months: i64) -> i64 {
+    let saturated = if months < 0 { i64::MIN } else { i64::MAX };
+    if !(-(1i64 << 62)..(1i64 << 62)).contains(&t)
+        || !(-(1i64 << 40)..(1i64 << 40)).contains(&months)
+    {
+        return t.saturating_add(months.saturating_mul(2_629_746));
+    }
     let (y, m, d) = civil_from_days(t.div_euclid(86_400));
     let total = y * 12 + i64::from(m) - 1 + months;
     let (ny, nm) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
-    days_from_civil(ny, nm, d.min(days_in_month(ny, nm))) * 86_400 + t.rem_euclid(86_400)
+    days_from_civil(ny, nm, d.min(days_in_month(ny, nm)))
+        .checked_mul(86_400)
+        .and_then(|x| x.checked_add(t.rem_euclid(86_400)))
+        .unwrap_or(saturated)
 }
 /// A secret value (a key, a password). `Debug` prints `<redacted>` and there is no
 /// `Display`, so it cannot reach a log by accident; [`Secret::expose`] reads it on purpose.

@@ -3,7 +3,8 @@
 --
 -- Apply statement by statement: each starts at a line beginning with
 -- `-- policyc:statement`. Every statement is idempotent.
--- Time columns are DATETIME in UTC. Events run only with `SET GLOBAL event_scheduler = ON`.
+-- Time columns are DATETIME holding UTC, or TIMESTAMP. Events run only with
+-- `SET GLOBAL event_scheduler = ON`.
 -- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged;
 -- keys match as exact bytes (no case folding, no trailing-space padding).
 -- policyc_installed records each job's policy and definition hash: `policyc purge` runs only
@@ -104,7 +105,7 @@ BEGIN
       AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
     WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = 'im_log_data' AND s.COLUMN_NAME = 'id'
       AND s.SEQ_IN_INDEX = 1 AND c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint');
-  SELECT MIN(`im_log_data`.`requested_at`) INTO v_lo FROM `im_log_data` WHERE `im_log_data`.`requested_at` <= v_cut;
+  SELECT MIN(`im_log_data`.`requested_at`) INTO v_lo FROM `im_log_data` WHERE `im_log_data`.`requested_at` <= v_cut AND NOT (MONTH(`im_log_data`.`requested_at`) = 0 OR DAYOFMONTH(`im_log_data`.`requested_at`) = 0);
   IF v_lo IS NOT NULL THEN
     SET v_hi = (SELECT `im_log_data`.`requested_at` FROM `im_log_data` WHERE `im_log_data`.`requested_at` >= v_lo AND `im_log_data`.`requested_at` <= v_cut
       ORDER BY `im_log_data`.`requested_at` LIMIT 1 OFFSET p_batch);
@@ -119,9 +120,9 @@ BEGIN
       SET v_t = UTC_TIMESTAMP(6);
       START TRANSACTION;
       IF v_count > 0 AND v_kmax - v_kmin < 2 * v_count THEN
-        DELETE FROM `im_log_data` WHERE `im_log_data`.`id` >= v_kmin AND `im_log_data`.`id` <= v_kmax AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CONVERT(CAST(`im_log_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_log_data`.`id` LIMIT v_cap;
+        DELETE FROM `im_log_data` WHERE `im_log_data`.`id` >= v_kmin AND `im_log_data`.`id` <= v_kmax AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND NOT ((MONTH(`im_log_data`.`requested_at`) = 0 OR DAYOFMONTH(`im_log_data`.`requested_at`) = 0)) AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CONVERT(CAST(`im_log_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_log_data`.`id` LIMIT v_cap;
       ELSE
-        DELETE FROM `im_log_data` WHERE `im_log_data`.`requested_at` >= v_lo AND `im_log_data`.`requested_at` < v_hi AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CONVERT(CAST(`im_log_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_log_data`.`requested_at` LIMIT v_cap;
+        DELETE FROM `im_log_data` WHERE `im_log_data`.`requested_at` >= v_lo AND `im_log_data`.`requested_at` < v_hi AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND `im_log_data`.`requested_at` <= v_now - INTERVAL 604800 SECOND AND NOT ((MONTH(`im_log_data`.`requested_at`) = 0 OR DAYOFMONTH(`im_log_data`.`requested_at`) = 0)) AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CONVERT(CAST(`im_log_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_log_data`.`requested_at` LIMIT v_cap;
       END IF;
       SET v_n = ROW_COUNT();
       SET v_total = v_total + v_n;
@@ -149,7 +150,7 @@ BEGIN
   DO RELEASE_LOCK('policyc_purge_tencent_im__log_data');
 END;
 -- policyc:statement
-INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__log_data', 'tencent_im', '6a5a25dd08d85427', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
+INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__log_data', 'tencent_im', '32a924c964bc0063', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
 -- policyc:statement
 CREATE INDEX IF NOT EXISTS `policyc_tencent_im__im_monitoring_data_measured_at_idx` ON `im_monitoring_data` (`measured_at`);
 -- policyc:statement
@@ -209,7 +210,7 @@ BEGIN
       AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
     WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = 'im_monitoring_data' AND s.COLUMN_NAME = 'id'
       AND s.SEQ_IN_INDEX = 1 AND c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint');
-  SELECT MIN(`im_monitoring_data`.`measured_at`) INTO v_lo FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` <= v_cut;
+  SELECT MIN(`im_monitoring_data`.`measured_at`) INTO v_lo FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` <= v_cut AND NOT (MONTH(`im_monitoring_data`.`measured_at`) = 0 OR DAYOFMONTH(`im_monitoring_data`.`measured_at`) = 0);
   IF v_lo IS NOT NULL THEN
     SET v_hi = (SELECT `im_monitoring_data`.`measured_at` FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` >= v_lo AND `im_monitoring_data`.`measured_at` <= v_cut
       ORDER BY `im_monitoring_data`.`measured_at` LIMIT 1 OFFSET p_batch);
@@ -224,9 +225,9 @@ BEGIN
       SET v_t = UTC_TIMESTAMP(6);
       START TRANSACTION;
       IF v_count > 0 AND v_kmax - v_kmin < 2 * v_count THEN
-        DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`id` >= v_kmin AND `im_monitoring_data`.`id` <= v_kmax AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CONVERT(CAST(`im_monitoring_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_monitoring_data`.`id` LIMIT v_cap;
+        DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`id` >= v_kmin AND `im_monitoring_data`.`id` <= v_kmax AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND NOT ((MONTH(`im_monitoring_data`.`measured_at`) = 0 OR DAYOFMONTH(`im_monitoring_data`.`measured_at`) = 0)) AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CONVERT(CAST(`im_monitoring_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_monitoring_data`.`id` LIMIT v_cap;
       ELSE
-        DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` >= v_lo AND `im_monitoring_data`.`measured_at` < v_hi AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CONVERT(CAST(`im_monitoring_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_monitoring_data`.`measured_at` LIMIT v_cap;
+        DELETE FROM `im_monitoring_data` WHERE `im_monitoring_data`.`measured_at` >= v_lo AND `im_monitoring_data`.`measured_at` < v_hi AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND `im_monitoring_data`.`measured_at` <= v_now - INTERVAL 172800 SECOND AND NOT ((MONTH(`im_monitoring_data`.`measured_at`) = 0 OR DAYOFMONTH(`im_monitoring_data`.`measured_at`) = 0)) AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CONVERT(CAST(`im_monitoring_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_monitoring_data`.`measured_at` LIMIT v_cap;
       END IF;
       SET v_n = ROW_COUNT();
       SET v_total = v_total + v_n;
@@ -254,7 +255,7 @@ BEGIN
   DO RELEASE_LOCK('policyc_purge_tencent_im__monitoring_data');
 END;
 -- policyc:statement
-INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__monitoring_data', 'tencent_im', '6b71b46d97894b1b', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
+INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__monitoring_data', 'tencent_im', '57885f6e52eb0b8d', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
 -- policyc:statement
 CREATE INDEX IF NOT EXISTS `policyc_tencent_im__im_configuration_data_terminated_at_idx` ON `im_configuration_data` (`terminated_at`);
 -- policyc:statement
@@ -314,7 +315,7 @@ BEGIN
       AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
     WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = 'im_configuration_data' AND s.COLUMN_NAME = 'id'
       AND s.SEQ_IN_INDEX = 1 AND c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint');
-  SELECT MIN(`im_configuration_data`.`terminated_at`) INTO v_lo FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` <= v_cut;
+  SELECT MIN(`im_configuration_data`.`terminated_at`) INTO v_lo FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` <= v_cut AND NOT (MONTH(`im_configuration_data`.`terminated_at`) = 0 OR DAYOFMONTH(`im_configuration_data`.`terminated_at`) = 0);
   IF v_lo IS NOT NULL THEN
     SET v_hi = (SELECT `im_configuration_data`.`terminated_at` FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` >= v_lo AND `im_configuration_data`.`terminated_at` <= v_cut
       ORDER BY `im_configuration_data`.`terminated_at` LIMIT 1 OFFSET p_batch);
@@ -329,9 +330,9 @@ BEGIN
       SET v_t = UTC_TIMESTAMP(6);
       START TRANSACTION;
       IF v_count > 0 AND v_kmax - v_kmin < 2 * v_count THEN
-        DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`id` >= v_kmin AND `im_configuration_data`.`id` <= v_kmax AND `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) <= v_now AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CONVERT(CAST(`im_configuration_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_configuration_data`.`id` LIMIT v_cap;
+        DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`id` >= v_kmin AND `im_configuration_data`.`id` <= v_kmax AND `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND CASE WHEN (MONTH(`im_configuration_data`.`terminated_at`) = 0 OR DAYOFMONTH(`im_configuration_data`.`terminated_at`) = 0) THEN NULL ELSE DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) END <= v_now AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CONVERT(CAST(`im_configuration_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_configuration_data`.`id` LIMIT v_cap;
       ELSE
-        DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` >= v_lo AND `im_configuration_data`.`terminated_at` < v_hi AND `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) <= v_now AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CONVERT(CAST(`im_configuration_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_configuration_data`.`terminated_at` LIMIT v_cap;
+        DELETE FROM `im_configuration_data` WHERE `im_configuration_data`.`terminated_at` >= v_lo AND `im_configuration_data`.`terminated_at` < v_hi AND `im_configuration_data`.`terminated_at` <= v_now - INTERVAL 5097600 SECOND AND CASE WHEN (MONTH(`im_configuration_data`.`terminated_at`) = 0 OR DAYOFMONTH(`im_configuration_data`.`terminated_at`) = 0) THEN NULL ELSE DATE_ADD(`im_configuration_data`.`terminated_at`, INTERVAL 2 MONTH) END <= v_now AND (NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM `policyc_legal_hold` AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CONVERT(CAST(`im_configuration_data`.`id` AS CHAR) USING utf8mb4) COLLATE utf8mb4_nopad_bin)) ORDER BY `im_configuration_data`.`terminated_at` LIMIT v_cap;
       END IF;
       SET v_n = ROW_COUNT();
       SET v_total = v_total + v_n;
@@ -359,7 +360,7 @@ BEGIN
   DO RELEASE_LOCK('policyc_purge_tencent_im__configuration_data');
 END;
 -- policyc:statement
-INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__configuration_data', 'tencent_im', '2039c21323fcf133', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
+INSERT INTO `policyc_installed` (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__configuration_data', 'tencent_im', '749739afc056b4eb', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE policy = VALUES(policy), hash = VALUES(hash), installed_at = VALUES(installed_at);
 
 -- ==== schedule ====
 -- policyc:statement

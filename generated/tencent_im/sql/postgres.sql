@@ -3,7 +3,8 @@
 --
 -- Apply statement by statement: each starts at a line beginning with
 -- `-- policyc:statement`. Every statement is idempotent.
--- Time columns are timestamptz. Schedules need the pg_cron extension.
+-- Time columns are timestamptz, or timestamp holding UTC; the session time zone never
+-- matters. Schedules need the pg_cron extension.
 -- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged;
 -- keys match as exact bytes (no case folding, no trailing-space padding).
 -- policyc_installed records each job's policy and definition hash: `policyc purge` runs only
@@ -75,8 +76,8 @@ BEGIN
     VALUES ('tencent_im', 'policyc_purge_tencent_im__log_data', 'log_data', 'im_log_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
   p_audit := v_audit;
   COMMIT;
-  v_cut := v_now - interval '604800 seconds';
-  SELECT min(t."requested_at") INTO v_lo FROM "im_log_data" AS t WHERE t."requested_at" <= v_cut;
+  v_cut := v_now - interval '604800 seconds' + interval '86400 seconds';
+  SELECT min(t."requested_at") INTO v_lo FROM "im_log_data" AS t WHERE t."requested_at" <= v_cut AND isfinite(t."requested_at");
   IF v_lo IS NOT NULL THEN
     SELECT t."requested_at" INTO v_hi FROM "im_log_data" AS t WHERE t."requested_at" >= v_lo AND t."requested_at" <= v_cut
       ORDER BY t."requested_at" OFFSET p_batch LIMIT 1;
@@ -85,7 +86,7 @@ BEGIN
       v_hi := v_lo + v_step * interval '1 microsecond';
       v_t := clock_timestamp();
       PERFORM set_config('synchronous_commit', 'off', true);
-      DELETE FROM "im_log_data" AS t WHERE t."requested_at" >= v_lo AND t."requested_at" < v_hi AND t."requested_at" <= v_now - interval '604800 seconds' AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(t."id" AS text)));
+      DELETE FROM "im_log_data" AS t WHERE t."requested_at" >= v_lo AND t."requested_at" < v_hi AND t."requested_at" <= v_now - interval '604800 seconds' + interval '86400 seconds' AND isfinite(t."requested_at") AND (t."requested_at" <= v_now - interval '604800 seconds' - interval '86400 seconds' OR extract(epoch FROM t."requested_at") <= extract(epoch FROM v_now - interval '604800 seconds')) AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_log_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_log_data' AND h.row_key = CAST(t."id" AS text)));
       GET DIAGNOSTICS v_n = ROW_COUNT;
       v_longest := greatest(v_longest, clock_timestamp() - v_t);
       IF v_n > 2 * p_batch AND v_step > 1 THEN
@@ -114,7 +115,7 @@ BEGIN
 END
 $policyc$;
 -- policyc:statement
-INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__log_data', 'tencent_im', '5fd29158bed2a36e', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__log_data', 'tencent_im', '534353368a066088', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
 -- policyc:statement
 CREATE INDEX IF NOT EXISTS "policyc_tencent_im__im_monitoring_data_measured_at_idx" ON "im_monitoring_data" ("measured_at");
 -- policyc:statement
@@ -142,8 +143,8 @@ BEGIN
     VALUES ('tencent_im', 'policyc_purge_tencent_im__monitoring_data', 'monitoring_data', 'im_monitoring_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
   p_audit := v_audit;
   COMMIT;
-  v_cut := v_now - interval '172800 seconds';
-  SELECT min(t."measured_at") INTO v_lo FROM "im_monitoring_data" AS t WHERE t."measured_at" <= v_cut;
+  v_cut := v_now - interval '172800 seconds' + interval '86400 seconds';
+  SELECT min(t."measured_at") INTO v_lo FROM "im_monitoring_data" AS t WHERE t."measured_at" <= v_cut AND isfinite(t."measured_at");
   IF v_lo IS NOT NULL THEN
     SELECT t."measured_at" INTO v_hi FROM "im_monitoring_data" AS t WHERE t."measured_at" >= v_lo AND t."measured_at" <= v_cut
       ORDER BY t."measured_at" OFFSET p_batch LIMIT 1;
@@ -152,7 +153,7 @@ BEGIN
       v_hi := v_lo + v_step * interval '1 microsecond';
       v_t := clock_timestamp();
       PERFORM set_config('synchronous_commit', 'off', true);
-      DELETE FROM "im_monitoring_data" AS t WHERE t."measured_at" >= v_lo AND t."measured_at" < v_hi AND t."measured_at" <= v_now - interval '172800 seconds' AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(t."id" AS text)));
+      DELETE FROM "im_monitoring_data" AS t WHERE t."measured_at" >= v_lo AND t."measured_at" < v_hi AND t."measured_at" <= v_now - interval '172800 seconds' + interval '86400 seconds' AND isfinite(t."measured_at") AND (t."measured_at" <= v_now - interval '172800 seconds' - interval '86400 seconds' OR extract(epoch FROM t."measured_at") <= extract(epoch FROM v_now - interval '172800 seconds')) AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_monitoring_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_monitoring_data' AND h.row_key = CAST(t."id" AS text)));
       GET DIAGNOSTICS v_n = ROW_COUNT;
       v_longest := greatest(v_longest, clock_timestamp() - v_t);
       IF v_n > 2 * p_batch AND v_step > 1 THEN
@@ -181,7 +182,7 @@ BEGIN
 END
 $policyc$;
 -- policyc:statement
-INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__monitoring_data', 'tencent_im', '9d3beaa9a19ba396', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__monitoring_data', 'tencent_im', '961160aeb20518e0', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
 -- policyc:statement
 CREATE INDEX IF NOT EXISTS "policyc_tencent_im__im_configuration_data_terminated_at_idx" ON "im_configuration_data" ("terminated_at");
 -- policyc:statement
@@ -209,8 +210,8 @@ BEGIN
     VALUES ('tencent_im', 'policyc_purge_tencent_im__configuration_data', 'configuration_data', 'im_configuration_data', v_now, 0, v_now, 'running') RETURNING id INTO v_audit;
   p_audit := v_audit;
   COMMIT;
-  v_cut := v_now - interval '5097600 seconds';
-  SELECT min(t."terminated_at") INTO v_lo FROM "im_configuration_data" AS t WHERE t."terminated_at" <= v_cut;
+  v_cut := v_now - interval '5097600 seconds' + interval '86400 seconds';
+  SELECT min(t."terminated_at") INTO v_lo FROM "im_configuration_data" AS t WHERE t."terminated_at" <= v_cut AND isfinite(t."terminated_at");
   IF v_lo IS NOT NULL THEN
     SELECT t."terminated_at" INTO v_hi FROM "im_configuration_data" AS t WHERE t."terminated_at" >= v_lo AND t."terminated_at" <= v_cut
       ORDER BY t."terminated_at" OFFSET p_batch LIMIT 1;
@@ -219,7 +220,7 @@ BEGIN
       v_hi := v_lo + v_step * interval '1 microsecond';
       v_t := clock_timestamp();
       PERFORM set_config('synchronous_commit', 'off', true);
-      DELETE FROM "im_configuration_data" AS t WHERE t."terminated_at" >= v_lo AND t."terminated_at" < v_hi AND t."terminated_at" <= v_now - interval '5097600 seconds' AND ((t."terminated_at") AT TIME ZONE 'UTC') + interval '2 months' <= v_now AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(t."id" AS text)));
+      DELETE FROM "im_configuration_data" AS t WHERE t."terminated_at" >= v_lo AND t."terminated_at" < v_hi AND t."terminated_at" <= v_now - interval '5097600 seconds' + interval '86400 seconds' AND isfinite(t."terminated_at") AND (t."terminated_at" <= v_now - interval '5443200 seconds' OR (CASE WHEN isfinite(t."terminated_at") THEN timestamp 'epoch' + CAST(extract(epoch FROM t."terminated_at") * 1000000 AS bigint) * interval '1 microsecond' END + interval '2 months') AT TIME ZONE 'UTC' <= v_now) AND (NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h0 WHERE h0.table_name = 'im_configuration_data') OR NOT EXISTS (SELECT 1 FROM "policyc_legal_hold" AS h WHERE h.table_name = 'im_configuration_data' AND h.row_key = CAST(t."id" AS text)));
       GET DIAGNOSTICS v_n = ROW_COUNT;
       v_longest := greatest(v_longest, clock_timestamp() - v_t);
       IF v_n > 2 * p_batch AND v_step > 1 THEN
@@ -248,7 +249,7 @@ BEGIN
 END
 $policyc$;
 -- policyc:statement
-INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__configuration_data', 'tencent_im', '064b9256fd4864b0', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
+INSERT INTO "policyc_installed" (object, policy, hash, installed_at) VALUES ('policyc_purge_tencent_im__configuration_data', 'tencent_im', '4d712b02add1516f', clock_timestamp()) ON CONFLICT (object) DO UPDATE SET policy = excluded.policy, hash = excluded.hash, installed_at = excluded.installed_at;
 
 -- ==== schedule ====
 -- policyc:statement

@@ -49,7 +49,36 @@ pub trait Dialect: Sync {
     /// A quoted identifier (the checker guarantees `[A-Za-z_][A-Za-z0-9_]*`).
     fn quote(&self, ident: &str) -> String;
     /// `instant + amount unit` for a calendar duration (months, years): clamps to month end.
+    /// The result is an instant of the same kind as [`Dialect::now_var`], whatever the session
+    /// time zone.
     fn add_months(&self, instant: &str, months: u64) -> String;
+    /// A time column's value as the instant the comparisons below take: the same in every
+    /// session and for every storage form the dialect supports, NULL when unusable.
+    fn instant(&self, column: &str) -> String {
+        column.to_string()
+    }
+    /// `instant <= bound` (an [`Dialect::instant`] and an expression over now), exact and
+    /// independent of session settings; false or NULL for unusable values.
+    fn at_or_before(&self, instant: &str, bound: &str) -> String {
+        format!("{instant} <= {bound}")
+    }
+    /// `instant + months <= now`, under the same guarantees as [`Dialect::at_or_before`].
+    fn months_expired(&self, instant: &str, months: u64, now: &str) -> String {
+        format!("{} <= {now}", self.add_months(instant, months))
+    }
+    /// A bound on the raw column that every row with `instant <= bound` meets, in any session
+    /// and storage form: the index range a job scans.
+    fn range_bound(&self, bound: &str) -> String {
+        bound.to_string()
+    }
+    /// True when a non-NULL time column holds no instant the job can use (PostgreSQL
+    /// infinities, MariaDB zero dates, SQLite text that is no date): such rows are skipped.
+    fn unusable(&self, column: &str) -> String;
+    /// A statement pinning the session to UTC before the runner evaluates predicates itself
+    /// (MariaDB reads `TIMESTAMP` columns in the session time zone).
+    fn pin_session(&self) -> Option<&'static str> {
+        None
+    }
     /// `instant - seconds` (fixed lengths of time).
     fn sub_seconds(&self, instant: &str, seconds: u64) -> String;
     /// Converts a timestamp expression to seconds since the epoch (UTC).
@@ -164,13 +193,23 @@ pub fn split(d: Duration) -> Result<u64, u64> {
     }
 }
 
-/// PostgreSQL: columns are `timestamptz`; calendar arithmetic runs on the UTC wall clock
-/// (`AT TIME ZONE 'UTC'`), so the session time zone never matters.
+/// PostgreSQL: columns are `timestamptz`, or `timestamp` holding UTC; every comparison goes
+/// through epochs or the UTC wall clock, so the session time zone never matters.
 pub struct Postgres;
+
+/// The UTC wall clock (`timestamp`) of a `timestamptz` or a UTC `timestamp`, in any session;
+/// NULL for infinities. Built from the exact epoch in microseconds, because `AT TIME ZONE`
+/// turns the two column types into each other rather than into one.
+fn pg_utc_wall(x: &str) -> String {
+    format!(
+        "CASE WHEN isfinite({x}) THEN timestamp 'epoch' + CAST(extract(epoch FROM {x}) * 1000000 AS bigint) * interval '1 microsecond' END"
+    )
+}
 /// MariaDB / MySQL: columns are `DATETIME` holding UTC (or `TIMESTAMP` read with the session
 /// time zone forced to UTC by the procedure).
 pub struct Mysql;
-/// SQLite: columns hold UTC text `YYYY-MM-DD HH:MM:SS`.
+/// SQLite: columns hold integer epoch seconds or text in a form SQLite's date functions read
+/// (`YYYY-MM-DD HH:MM:SS`, RFC 3339 with `Z` or an offset, fractional seconds).
 pub struct Sqlite;
 
 impl Dialect for Postgres {
@@ -181,13 +220,38 @@ impl Dialect for Postgres {
         crate::escape::sql_ident(ident, self.kind())
     }
     fn add_months(&self, instant: &str, months: u64) -> String {
-        format!("(({instant}) AT TIME ZONE 'UTC') + interval '{months} months'")
+        // The UTC wall clock plus N months, read back as UTC: a timestamptz in every session.
+        format!("({} + interval '{months} months') AT TIME ZONE 'UTC'", pg_utc_wall(instant))
     }
     fn sub_seconds(&self, instant: &str, seconds: u64) -> String {
         format!("{instant} - interval '{seconds} seconds'")
     }
     fn epoch(&self, instant: &str) -> String {
-        format!("CAST(floor(extract(epoch FROM {instant})) AS bigint)")
+        format!("CAST(floor(extract(epoch FROM CASE WHEN isfinite({instant}) THEN {instant} END)) AS bigint)")
+    }
+    fn at_or_before(&self, instant: &str, bound: &str) -> String {
+        // Epochs: a timestamptz's is its instant, a timestamp's reads it as UTC; comparing the
+        // values themselves would convert a timestamp in the session's time zone. That is at
+        // most a day off, so rows older than a day before the bound skip the costlier test.
+        format!(
+            "isfinite({instant}) AND ({instant} <= {bound} - interval '86400 seconds' OR extract(epoch FROM {instant}) <= extract(epoch FROM {bound}))"
+        )
+    }
+    fn months_expired(&self, instant: &str, months: u64, now: &str) -> String {
+        // As above: rows older than the longest N months plus a day are due in any session.
+        let sure = (super::max_span_days(months) + 1) * 86_400;
+        format!(
+            "isfinite({instant}) AND ({instant} <= {now} - interval '{sure} seconds' OR {} <= {now})",
+            self.add_months(instant, months)
+        )
+    }
+    fn range_bound(&self, bound: &str) -> String {
+        // A timestamp column is compared in the session's time zone, at most a day off UTC.
+        // Seconds, not '1 day': a day of a timestamptz follows the session's DST.
+        format!("{bound} + interval '86400 seconds'")
+    }
+    fn unusable(&self, column: &str) -> String {
+        format!("NOT isfinite({column})")
     }
     fn now_var(&self) -> &'static str {
         "v_now"
@@ -229,7 +293,7 @@ END $policyc$",
             // earlier batches deleted.
             Some(cut) => format!(
                 "  v_cut := {cut};
-  SELECT min(t.{order}) INTO v_lo FROM {table} AS t WHERE t.{order} <= v_cut;
+  SELECT min(t.{order}) INTO v_lo FROM {table} AS t WHERE t.{order} <= v_cut AND isfinite(t.{order});
   IF v_lo IS NOT NULL THEN
     SELECT t.{order} INTO v_hi FROM {table} AS t WHERE t.{order} >= v_lo AND t.{order} <= v_cut
       ORDER BY t.{order} OFFSET p_batch LIMIT 1;
@@ -352,6 +416,20 @@ impl Dialect for Mysql {
     fn add_months(&self, instant: &str, months: u64) -> String {
         format!("DATE_ADD({instant}, INTERVAL {months} MONTH)")
     }
+    fn at_or_before(&self, instant: &str, bound: &str) -> String {
+        // A zero date compares before every date.
+        format!("{instant} <= {bound} AND NOT ({})", self.unusable(instant))
+    }
+    fn months_expired(&self, instant: &str, months: u64, now: &str) -> String {
+        // DATE_ADD of a zero date warns, an error in a strict-mode DELETE: never reach it.
+        format!("CASE WHEN {} THEN NULL ELSE {} END <= {now}", self.unusable(instant), self.add_months(instant, months))
+    }
+    fn unusable(&self, column: &str) -> String {
+        format!("(MONTH({column}) = 0 OR DAYOFMONTH({column}) = 0)")
+    }
+    fn pin_session(&self) -> Option<&'static str> {
+        Some("SET time_zone = '+00:00'")
+    }
     fn sub_seconds(&self, instant: &str, seconds: u64) -> String {
         format!("{instant} - INTERVAL {seconds} SECOND")
     }
@@ -425,7 +503,7 @@ impl Dialect for Mysql {
       AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME
     WHERE s.TABLE_SCHEMA = {schema} AND s.TABLE_NAME = {tn} AND s.COLUMN_NAME = {kn}
       AND s.SEQ_IN_INDEX = 1 AND c.DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint');
-  SELECT MIN({order}) INTO v_lo FROM {table} WHERE {order} <= v_cut;
+  SELECT MIN({order}) INTO v_lo FROM {table} WHERE {order} <= v_cut AND NOT {zero};
   IF v_lo IS NOT NULL THEN
     SET v_hi = (SELECT {order} FROM {table} WHERE {order} >= v_lo AND {order} <= v_cut
       ORDER BY {order} LIMIT 1 OFFSET p_batch);
@@ -458,6 +536,7 @@ impl Dialect for Mysql {
   END IF;
 ",
                 record = record("      "),
+                zero = self.unusable(&order),
                 key = format!("{table}.{}", self.quote(j.key)),
                 schema = j.schema.map_or_else(|| "DATABASE()".to_string(), |s| self.literal(s)),
                 tn = self.literal(j.table_name),
@@ -615,7 +694,36 @@ impl Dialect for Sqlite {
         format!("datetime({instant}, '-{seconds} seconds')")
     }
     fn epoch(&self, instant: &str) -> String {
-        format!("CAST(strftime('%s', {instant}) AS INTEGER)")
+        format!("CASE typeof({instant}) WHEN 'integer' THEN {instant} ELSE unixepoch({instant}) END")
+    }
+    fn instant(&self, column: &str) -> String {
+        // Integer: epoch seconds. Text: any form SQLite's date functions read (space or `T`,
+        // `Z` or `±HH:MM`, fractional seconds); a fraction counts as half a second, so a run's
+        // whole-second now compares exactly (t <= N iff ceil(t) <= N). Reals, and text that
+        // does not start with a date (SQLite would read `2460000.5` as a Julian day and `now`
+        // as the current time), are refused: which instant they mean is ambiguous.
+        format!(
+            "(CASE typeof({column}) WHEN 'integer' THEN {column} WHEN 'text' THEN CASE WHEN {column} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN unixepoch({column}) + CASE WHEN substr({column}, 20, 1) = '.' AND CAST('0.' || substr({column}, 21) AS REAL) > 0 THEN 0.5 ELSE 0 END END END)"
+        )
+    }
+    fn at_or_before(&self, instant: &str, bound: &str) -> String {
+        format!("{instant} <= unixepoch({bound})")
+    }
+    fn months_expired(&self, instant: &str, months: u64, now: &str) -> String {
+        // Calendar months move the whole second; the half-second fraction is added back.
+        let whole = format!("datetime({instant}, 'unixepoch')");
+        format!(
+            "unixepoch({}) + abs({instant} - CAST({instant} AS INTEGER)) <= unixepoch({now})",
+            self.add_months(&whole, months)
+        )
+    }
+    fn range_bound(&self, bound: &str) -> String {
+        // Text compares as text: offsets up to a day and `T` against a space need two days'
+        // margin. Integers sort before all text, so they always pass.
+        format!("datetime({bound}, '+2 days')")
+    }
+    fn unusable(&self, column: &str) -> String {
+        format!("({column} IS NOT NULL AND {} IS NULL)", self.instant(column))
     }
     fn now_var(&self) -> &'static str {
         ":now"

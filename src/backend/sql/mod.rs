@@ -83,6 +83,11 @@ pub struct Job {
     pub schedule: String,
     /// Hash of the job's setup statements, recorded in [`INSTALLED_TABLE`].
     pub hash: String,
+    /// How much later than its expiry the rule lets a row go (its `tolerance`), in seconds;
+    /// calendar months count as 31 days.
+    pub tolerance_secs: i64,
+    /// The period when one column decides expiry (then `order` is that column).
+    pub period: Option<crate::model::Duration>,
 }
 
 /// Everything generated for one dialect.
@@ -128,6 +133,29 @@ impl Plan {
         format!("SELECT COUNT(*) FROM {} WHERE {}", job.from, job.expired_live)
     }
 
+    /// Rows still there `grace_secs` after they were due (verify's overdue rows), and the
+    /// epoch of the oldest one's ordering column.
+    /// Without the hold table (`holds` false) no row is held.
+    pub fn count_overdue(&self, job: &Job, grace_secs: i64, holds: bool) -> String {
+        let d = self.syntax();
+        // `pred_live` is the predicate over `now_expr`; moving that clock back by the grace
+        // gives the same rule evaluated `grace_secs` ago.
+        let then = d.sub_seconds(d.now_expr(), u64::try_from(grace_secs).unwrap_or(0));
+        let live = if holds { &job.pred_live } else { &job.expired_live };
+        let pred = live.replace(d.now_expr(), &then);
+        let row = d.row(&job.table);
+        format!("SELECT COUNT(*), MIN({}) FROM {} WHERE {pred}", d.epoch(&format!("{row}.{}", job.order)), job.from)
+    }
+
+    /// Rows a run skips because a time column holds no usable instant (PostgreSQL
+    /// infinities, MariaDB zero dates, SQLite text that is no date).
+    pub fn count_unusable(&self, job: &Job) -> String {
+        let d = self.syntax();
+        let row = d.row(&job.table);
+        let any: Vec<String> = job.time_columns.iter().map(|c| d.unusable(&format!("{row}.{}", d.quote(c)))).collect();
+        format!("SELECT COUNT(*) FROM {} WHERE {}", job.from, any.join(" OR "))
+    }
+
     /// Age in seconds of the oldest row a run now would keep (NULL when none).
     pub fn oldest_surviving(&self, job: &Job) -> String {
         let d = self.syntax();
@@ -141,13 +169,24 @@ impl Plan {
         )
     }
 
-    /// SQLite audit: start a run (binds `:policy`, `:job`, `:category`, `:table`, `:now`).
+    /// SQLite audit: start a run (binds `:policy`, `:job`, `:category`, `:table`, `:cutoff`, see
+    /// [`Plan::cutoff`]).
     pub fn audit_start(&self) -> String {
         format!(
-            "INSERT INTO {} (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome) VALUES (:policy, :job, :category, :table, :now, 0, {}, 'running')",
+            "INSERT INTO {} (policy, job, category, table_name, cutoff, rows_deleted, started_at, outcome) VALUES (:policy, :job, :category, :table, :cutoff, 0, {}, 'running')",
             self.syntax().quote(AUDIT_TABLE),
             self.syntax().now_expr()
         )
+    }
+
+    /// The audit's cut-off of a run at `now`: when one column decides expiry by a fixed length
+    /// of time, the retention boundary (rows at or before it go); otherwise `now` itself, as
+    /// calendar months have no single boundary (Oct 31 + 1 month = Nov 30 = Oct 30 + 1 month).
+    pub fn cutoff(&self, job: &Job, now: semantics::Instant) -> semantics::Instant {
+        match job.period.map(split) {
+            Some(Ok(secs)) => now.saturating_sub(i64::try_from(secs).unwrap_or(i64::MAX)),
+            _ => now,
+        }
     }
 
     /// SQLite audit: record progress or the end (binds `:id`, `:rows`, `:outcome`).
@@ -236,28 +275,33 @@ pub fn plan_stores(policy: &Policy, dialect: DialectKind, keep: &dyn Fn(&Store) 
             columns.extend(time_columns.iter().filter(|c| **c != key).cloned());
             let order_col = usable[0].1[0].clone();
             let range_cut = match usable.as_slice() {
-                [(k, cols)] if cols.len() == 1 => Some(latest_start(d, k, d.now_var())),
+                [(k, cols)] if cols.len() == 1 => Some(d.range_bound(&latest_start(d, k, d.now_var()))),
                 _ => None,
             };
             let expired = |now: &str| {
                 let parts: Vec<String> = usable
                     .iter()
                     .map(|(k, cols)| {
-                        let start = if cols.len() == 1 {
-                            col(cols[0])
+                        let (raw, start) = if cols.len() == 1 {
+                            (Some(col(cols[0])), d.instant(&col(cols[0])))
                         } else {
                             // Earliest event that happened: LEAST of rotated COALESCEs skips NULLs
                             // in every dialect.
                             let args: Vec<String> = (0..cols.len())
                                 .map(|i| {
-                                    let rot: Vec<String> =
-                                        cols.iter().cycle().skip(i).take(cols.len()).map(|c| col(c)).collect();
+                                    let rot: Vec<String> = cols
+                                        .iter()
+                                        .cycle()
+                                        .skip(i)
+                                        .take(cols.len())
+                                        .map(|c| d.instant(&col(c)))
+                                        .collect();
                                     format!("COALESCE({})", rot.join(", "))
                                 })
                                 .collect();
-                            d.least(&args)
+                            (None, d.least(&args))
                         };
-                        clock_pred(d, &start, k, now)
+                        clock_pred(d, raw.as_deref(), &start, k, now)
                     })
                     .collect();
                 if parts.len() == 1 { parts.concat() } else { format!("({})", parts.join(" OR ")) }
@@ -301,9 +345,11 @@ pub fn plan_stores(policy: &Policy, dialect: DialectKind, keep: &dyn Fn(&Store) 
                 expired_live: expired(d.now_expr()),
                 from,
                 order: d.quote(&order_col),
+                period: range_cut.as_ref().map(|_| usable[0].0.duration),
                 range_cut,
                 schedule,
                 hash: String::new(),
+                tolerance_secs: c.retention.tolerance.map_or(0, upper_secs),
             });
         }
     }
@@ -369,12 +415,25 @@ pub fn plan_stores(policy: &Policy, dialect: DialectKind, keep: &dyn Fn(&Store) 
     Plan { dialect, policy: policy.id.clone(), setup, jobs, schedule, notes }
 }
 
-/// `start + duration <= now`, with an index-friendly range prefilter for calendar units.
-fn clock_pred(d: &dyn Dialect, start: &str, k: &Clock, now: &str) -> String {
+/// The condition that a row whose time is in `column` (qualified, quoted) has been kept for
+/// `duration` by `now`: exactly what a job tests for a one-column clock.
+pub fn due(d: &dyn Dialect, column: &str, duration: crate::model::Duration, now: &str) -> String {
+    let k = Clock { bound: crate::model::Bound::Exact, duration, anchor: Anchor::Collection };
+    clock_pred(d, Some(column), &d.instant(column), &k, now)
+}
+
+/// `start + duration <= now`, exact in every session and storage form ([`Dialect::instant`]).
+/// When the start is one column (`raw`), a range test on it comes first so the index serves
+/// the scan; it is a superset of the exact test (a lower bound for calendar units).
+fn clock_pred(d: &dyn Dialect, raw: Option<&str>, start: &str, k: &Clock, now: &str) -> String {
     let bound = latest_start(d, k, now);
-    match split(k.duration) {
-        Ok(_) => format!("{start} <= {bound}"),
-        Err(months) => format!("{start} <= {bound} AND {} <= {now}", d.add_months(start, months)),
+    let exact = match split(k.duration) {
+        Ok(_) => d.at_or_before(start, &bound),
+        Err(months) => d.months_expired(start, months, now),
+    };
+    match raw {
+        Some(raw) => format!("{raw} <= {} AND {exact}", d.range_bound(&bound)),
+        None => exact,
     }
 }
 
@@ -400,6 +459,28 @@ pub fn min_span_days(months: u64) -> u64 {
         .min()
         .and_then(|v| u64::try_from(v).ok())
         .unwrap_or(0)
+}
+
+/// The most days `months` calendar months can span (over a whole 400-year cycle, rounded up):
+/// a start that many days before now is due whatever its day of month.
+pub fn max_span_days(months: u64) -> u64 {
+    let m = i64::try_from(months).unwrap_or(i64::MAX / 2);
+    (0..146_097i64)
+        .map(|day| {
+            let t = day * 86_400;
+            (semantics::add_months(t, m) - t + 86_399) / 86_400
+        })
+        .max()
+        .and_then(|v| u64::try_from(v).ok())
+        .unwrap_or(u64::MAX / 86_400)
+}
+
+/// Seconds in a duration, calendar months counted at their longest (31 days): an upper bound.
+pub fn upper_secs(d: crate::model::Duration) -> i64 {
+    match split(d) {
+        Ok(s) => i64::try_from(s).unwrap_or(i64::MAX),
+        Err(months) => i64::try_from(months).unwrap_or(i64::MAX / 2_678_400).saturating_mul(31 * 86_400),
+    }
 }
 
 /// FNV-1a: stable across runs and machines.
@@ -433,10 +514,14 @@ pub fn render(policy: &Policy, plan: &Plan) -> String {
         "--\n-- Apply statement by statement: each starts at a line beginning with\n-- `-- policyc:statement`. Every statement is idempotent.\n",
     );
     out.push_str(match plan.dialect {
-        DialectKind::Postgres => "-- Time columns are timestamptz. Schedules need the pg_cron extension.\n",
-        DialectKind::Mysql => "-- Time columns are DATETIME in UTC. Events run only with `SET GLOBAL event_scheduler = ON`.\n",
+        DialectKind::Postgres => {
+            "-- Time columns are timestamptz, or timestamp holding UTC; the session time zone never\n-- matters. Schedules need the pg_cron extension.\n"
+        }
+        DialectKind::Mysql => {
+            "-- Time columns are DATETIME holding UTC, or TIMESTAMP. Events run only with\n-- `SET GLOBAL event_scheduler = ON`.\n"
+        }
         DialectKind::Sqlite => {
-            "-- Time columns hold UTC text `YYYY-MM-DD HH:MM:SS`. `policyc purge` runs the batches\n-- (binding :now once per run and :batch) and enables PRAGMA secure_delete.\n"
+            "-- Time columns hold integer epoch seconds or date text (`YYYY-MM-DD HH:MM:SS`, RFC 3339 with\n-- `Z` or an offset, fractions). `policyc purge` runs the batches (binding :now, UTC\n-- `YYYY-MM-DD HH:MM:SS`, once per run and :batch) and enables PRAGMA secure_delete.\n"
         }
     });
     out.push_str("-- Legal hold: a row whose key is in policyc_legal_hold (table_name, row_key) is never purged;\n-- keys match as exact bytes (no case folding, no trailing-space padding).\n");
@@ -510,6 +595,8 @@ mod tests {
     fn min_spans() {
         assert_eq!(min_span_days(1), 28);
         assert_eq!(min_span_days(12), 365);
+        assert_eq!(max_span_days(1), 31);
+        assert_eq!(max_span_days(12), 366);
         assert!(min_span_days(2) >= 58);
     }
 
