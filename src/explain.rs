@@ -40,6 +40,7 @@ pub const EXPLANATIONS: &[(&str, &str)] = &[
     ("E109", include_str!("../docs/codes/E109.md")),
     ("E110", include_str!("../docs/codes/E110.md")),
     ("E111", include_str!("../docs/codes/E111.md")),
+    ("E112", include_str!("../docs/codes/E112.md")),
     ("W201", include_str!("../docs/codes/W201.md")),
     ("W202", include_str!("../docs/codes/W202.md")),
 ];
