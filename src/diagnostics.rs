@@ -102,12 +102,14 @@ pub struct Diagnostic {
     pub label: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// A replacement of the span's text that fixes the problem, where the checker knows one.
+    pub fix: Option<String>,
 }
 
 impl Diagnostic {
     /// A diagnostic at a span, labelled.
     pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { code, message: message.into(), span: Some(span), label: String::new(), help: None }
+        Diagnostic { code, message: message.into(), span: Some(span), label: String::new(), help: None, fix: None }
     }
 
     /// Sets the text shown under the underline.
@@ -127,6 +129,12 @@ impl Diagnostic {
         if help.is_some() {
             self.help = help;
         }
+        self
+    }
+
+    /// Suggests replacing the span's text with `replacement`.
+    pub fn fix(mut self, replacement: impl Into<String>) -> Self {
+        self.fix = Some(replacement.into());
         self
     }
 
@@ -183,15 +191,23 @@ impl Diagnostics {
 /// How diagnostics are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
-    /// Rendered with underlined source; colour if `color` is set.
+    /// As rustc prints them: `error[E101]: message`, the source with the span underlined, the
+    /// hint; colour if `color` is set.
     #[default]
     Human,
-    /// One JSON object per diagnostic in an array.
+    /// One line each, `file:line:col: error[E101]: message`, for editors' quickfix lists.
+    Short,
+    /// One JSON object per diagnostic in an array (`schema/diagnostics.schema.json`).
     Json,
+    /// A SARIF 2.1.0 log, for code-scanning interfaces.
+    Sarif,
 }
 
+/// Version of the JSON diagnostic shape; part of the schema's `$id`.
+pub const JSON_VERSION: u32 = 1;
+
 /// A diagnostic in the JSON format (`--format json`): positions are 1-based, columns count
-/// characters.
+/// characters, offsets count bytes from the start of the file.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JsonDiagnostic<'a> {
@@ -211,10 +227,29 @@ pub struct JsonDiagnostic<'a> {
     pub end_line: Option<usize>,
     /// End column (exclusive).
     pub end_column: Option<usize>,
+    /// Byte offset of the start in the file.
+    pub start_offset: Option<usize>,
+    /// Byte offset of the end in the file (exclusive).
+    pub end_offset: Option<usize>,
     /// Text under the underline.
     pub label: &'a str,
     /// The hint.
     pub help: Option<&'a str>,
+    /// Suggested edits that fix the problem: replace the bytes `start_offset..end_offset` with
+    /// `replacement`.
+    pub fixes: Vec<JsonFix<'a>>,
+}
+
+/// A suggested edit of a diagnostic.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct JsonFix<'a> {
+    /// Byte offset of the start of the text to replace.
+    pub start_offset: usize,
+    /// Byte offset of its end (exclusive).
+    pub end_offset: usize,
+    /// The new text.
+    pub replacement: &'a str,
 }
 
 /// Converts to the JSON shape.
@@ -227,6 +262,10 @@ pub fn to_json<'a>(d: &'a Diagnostic, sources: &SourceMap) -> JsonDiagnostic<'a>
         }
         None => (None, None, None, None, None),
     };
+    let fixes = match (d.span, &d.fix) {
+        (Some(s), Some(r)) => vec![JsonFix { start_offset: s.start, end_offset: s.end, replacement: r }],
+        _ => Vec::new(),
+    };
     JsonDiagnostic {
         code: d.code.as_str(),
         severity: d.severity(),
@@ -236,33 +275,81 @@ pub fn to_json<'a>(d: &'a Diagnostic, sources: &SourceMap) -> JsonDiagnostic<'a>
         column,
         end_line,
         end_column,
+        start_offset: d.span.map(|s| s.start),
+        end_offset: d.span.map(|s| s.end),
         label: &d.label,
         help: d.help.as_deref(),
+        fixes,
     }
 }
 
-/// Renders diagnostics for a person: `file:line:col`, the source with the span underlined,
-/// the label and the hint.
+/// Renders diagnostics for a person, as rustc does: `error[E101]: message`, `--> file:line:col`,
+/// the source with the span underlined and labelled, and `= help: …`. Policy text reaches the
+/// terminal only through here, with control characters escaped ([`crate::escape::terminal`]).
 pub fn render_human(diags: &Diagnostics, sources: &SourceMap, color: bool) -> String {
-    use miette::{GraphicalReportHandler, GraphicalTheme};
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     // One shared copy and line index of each file, not one per diagnostic.
     let mut files: std::collections::BTreeMap<crate::source::FileId, Arc<Indexed>> = Default::default();
     for d in diags.iter() {
-        let text = d.span.map(|s| {
+        let level = match d.severity() {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let message = crate::escape::terminal(&d.message);
+        let label = crate::escape::terminal(&d.label);
+        let help = d.help.as_deref().map(crate::escape::terminal);
+        let excerpt = d.span.map(|s| {
             let file = files.entry(s.file).or_insert_with(|| {
                 let f = sources.file(s.file);
                 Arc::new(Indexed::new(crate::escape::terminal(&f.path.display().to_string()), &f.text))
             });
-            Excerpt::around(file.clone(), s.start, s.end)
+            (Excerpt::around(file.clone(), s.start, s.end), s)
         });
-        let report = Report::new(d, text);
-        if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&report.message);
+        let title = level.primary_title(message.as_str()).id(d.code.as_str());
+        let mut group: Group<'_> = match &excerpt {
+            Some((x, s)) => {
+                let text = x.file.text.get(x.start..x.end).unwrap_or("");
+                // Within the excerpt: a span reaching past a clipped line is underlined up to it.
+                let end = s.end.clamp(x.start, x.end) - x.start;
+                let start = s.start.clamp(x.start, x.end) - x.start;
+                let mut annotation = AnnotationKind::Primary.span(start.min(end)..end);
+                if !label.is_empty() {
+                    annotation = annotation.label(label.as_str());
+                }
+                title.element(
+                    Snippet::source(text).line_start(x.first_line + 1).path(x.file.name.as_str()).annotation(annotation),
+                )
+            }
+            None => Group::with_title(title),
+        };
+        if let Some(h) = &help {
+            group = group.element(Level::HELP.message(h.as_str()));
         }
-        out.push('\n');
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// One line per diagnostic, `file:line:col: error[E101]: message`, as editors' quickfix lists
+/// and `grep -n` read them.
+pub fn render_short(diags: &Diagnostics, sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for d in diags.iter() {
+        let place = match d.span {
+            Some(s) => {
+                let (l, c) = sources.line_col(s.file, s.start);
+                format!("{}:{l}:{c}: ", crate::escape::terminal(&sources.file(s.file).path.display().to_string()))
+            }
+            None => String::new(),
+        };
+        let severity = match d.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(&format!("{place}{severity}[{}]: {}\n", d.code.as_str(), crate::escape::terminal(&d.message)));
     }
     out
 }
@@ -273,6 +360,65 @@ pub fn render_json(diags: &Diagnostics, sources: &SourceMap) -> String {
     serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
 }
 
+/// A SARIF 2.1.0 log of the diagnostics of several files: one run, one rule per code used (its
+/// description from `policyc explain`), one result per diagnostic with its region and fixes.
+pub fn sarif(all: &[(&Diagnostics, &SourceMap)]) -> serde_json::Value {
+    use serde_json::json;
+    let mut rules: Vec<&str> = all.iter().flat_map(|(ds, _)| ds.iter().map(|d| d.code.as_str())).collect();
+    rules.sort();
+    rules.dedup();
+    let rule_objects: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|code| {
+            let title = crate::explain::explain(code)
+                .and_then(|t| t.lines().next())
+                .and_then(|l| l.split_once(": "))
+                .map_or("", |(_, t)| t);
+            json!({ "id": code, "shortDescription": { "text": title }, "helpUri": format!("policyc explain {code}") })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for (ds, sources) in all {
+        for d in ds.iter() {
+            let mut r = json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": rules.iter().position(|c| *c == d.code.as_str()),
+                "level": match d.severity() { Severity::Error => "error", Severity::Warning => "warning" },
+                "message": { "text": match &d.help { Some(h) => format!("{} ({h})", d.message), None => d.message.clone() } },
+            });
+            if let Some(s) = d.span {
+                let (l, c) = sources.line_col(s.file, s.start);
+                let (el, ec) = sources.line_col(s.file, s.end);
+                let uri = sources.file(s.file).path.display().to_string().replace('\\', "/");
+                let region = json!({
+                    "startLine": l, "startColumn": c, "endLine": el, "endColumn": ec,
+                    "byteOffset": s.start, "byteLength": s.end - s.start,
+                });
+                r["locations"] = json!([{ "physicalLocation": { "artifactLocation": { "uri": uri }, "region": region } }]);
+                if let Some(fix) = &d.fix {
+                    r["fixes"] = json!([{
+                        "description": { "text": format!("replace with `{fix}`") },
+                        "artifactChanges": [{
+                            "artifactLocation": { "uri": uri },
+                            "replacements": [{ "deletedRegion": { "byteOffset": s.start, "byteLength": s.end - s.start },
+                                               "insertedContent": { "text": fix } }],
+                        }],
+                    }]);
+                }
+            }
+            results.push(r);
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": { "name": "policyc", "version": env!("CARGO_PKG_VERSION"), "rules": rule_objects } },
+            "results": results,
+        }],
+    })
+}
+
 /// A one-line summary such as `2 errors, 1 warning`.
 pub fn summary(diags: &Diagnostics) -> String {
     let errors = diags.iter().filter(|d| d.severity() == Severity::Error).count();
@@ -281,70 +427,8 @@ pub fn summary(diags: &Diagnostics) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-/// Adapter that lets miette render one of our diagnostics with its source file.
-/// Policy text reaches the terminal only through here: message, label, hint, file name and
-/// source are shown with control characters escaped (see [`crate::escape::terminal`]).
-struct Report<'a> {
-    diag: &'a Diagnostic,
-    source: Option<Excerpt>,
-    message: String,
-    label: Option<String>,
-    help: Option<String>,
-}
-
-impl<'a> Report<'a> {
-    fn new(diag: &'a Diagnostic, source: Option<Excerpt>) -> Self {
-        let message = crate::escape::terminal(&diag.message);
-        let label = (!diag.label.is_empty()).then(|| crate::escape::terminal(&diag.label));
-        let help = diag.help.as_deref().map(crate::escape::terminal);
-        Report { diag, source, message, label, help }
-    }
-}
-
-impl std::fmt::Debug for Report<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::fmt::Display for Report<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Report<'_> {}
-
-impl miette::Diagnostic for Report<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(self.diag.code.as_str()))
-    }
-
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.diag.severity() {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-        })
-    }
-
-    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let span = self.diag.span?;
-        // Within the excerpt: a span reaching past a clipped line is underlined up to the clip.
-        let end = self.source.as_ref().map_or(span.end, |s| span.end.min(s.end));
-        let start = span.start.min(end);
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new(self.label.clone(), start, end - start))))
-    }
-}
-
-/// A file's text with the byte offset of each line start.
+/// A file's text (terminal controls escaped, byte for byte the same length) with the byte offset
+/// of each line start.
 struct Indexed {
     name: String,
     text: Arc<str>,
@@ -365,9 +449,8 @@ impl Indexed {
     }
 }
 
-/// The lines around one diagnostic. miette finds line numbers by scanning its source from the
-/// start, so rendering many diagnostics of a large file against the whole text would take
-/// quadratic time; an excerpt keeps each rendering proportional to the lines shown.
+/// The lines around one diagnostic: rendering against an excerpt keeps each diagnostic's cost
+/// proportional to the lines shown, not to the file.
 struct Excerpt {
     file: Arc<Indexed>,
     /// Byte range of the excerpt in the file (whole lines).
@@ -375,19 +458,15 @@ struct Excerpt {
     end: usize,
     /// 0-based line number of `start`.
     first_line: usize,
-    /// Bytes between the start of that line and `start` (when a long line is clipped).
-    first_column: usize,
 }
 
 impl Excerpt {
-    /// Context lines kept on each side of the span (miette shows one).
-    const CONTEXT: usize = 3;
+    /// Context lines kept on each side of the span.
+    const CONTEXT: usize = 1;
 
-    /// Longest excerpt shown in full; a longer one is clipped to [`Self::CLIP`] bytes on each
-    /// side of the span's start (miette cannot render columns beyond 65,535, and a person
-    /// cannot read them).
+    /// Longest excerpt shown in full; a longer one is cut to the span's own line (the renderer
+    /// then shows a window of that line around the span, as rustc does).
     const MAX: usize = 4096;
-    const CLIP: usize = 240;
 
     fn around(file: Arc<Indexed>, span_start: usize, span_end: usize) -> Self {
         let len = file.text.len();
@@ -397,47 +476,12 @@ impl Excerpt {
         let start = file.line_starts[first_line];
         let end = file.line_starts.get(last_line).copied().unwrap_or(len);
         if end - start <= Self::MAX {
-            return Excerpt { file, start, end, first_line, first_column: 0 };
+            return Excerpt { file, start, end, first_line };
         }
-        // Only the span's own line, around the span's start.
+        // Only the span's own line.
         let line = file.line_of(span_start);
-        let line_start = file.line_starts[line];
-        let line_end = file.line_starts.get(line + 1).copied().unwrap_or(len);
-        let text = &file.text;
-        let mut start = span_start.saturating_sub(Self::CLIP).max(line_start);
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = (span_start + Self::CLIP).min(line_end).max(span_start);
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        Excerpt { file, start, end, first_line: line, first_column: start - line_start }
-    }
-}
-
-impl miette::SourceCode for Excerpt {
-    fn read_span<'a>(
-        &'a self,
-        span: &miette::SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        if span.offset() < self.start || span.offset() + span.len() > self.end {
-            return Err(miette::MietteError::OutOfBounds);
-        }
-        let local = miette::SourceSpan::new((span.offset() - self.start).into(), span.len());
-        let text = self.file.text.get(self.start..self.end).ok_or(miette::MietteError::OutOfBounds)?;
-        let inner = text.read_span(&local, context_lines_before, context_lines_after)?;
-        let data: &'a [u8] = inner.data();
-        let shown = miette::SourceSpan::new((inner.span().offset() + self.start).into(), inner.span().len());
-        Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.file.name.clone(),
-            data,
-            shown,
-            inner.line() + self.first_line,
-            if inner.line() == 0 { inner.column() + self.first_column } else { inner.column() },
-            inner.line_count(),
-        )))
+        let start = file.line_starts[line];
+        let end = file.line_starts.get(line + 1).copied().unwrap_or(len);
+        Excerpt { file, start, end, first_line: line }
     }
 }

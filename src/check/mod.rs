@@ -83,7 +83,7 @@ fn err(code: Code, span: Span, msg: impl Into<String>) -> Diagnostic {
 }
 
 /// The closest candidate to `name`, if close enough to be a likely typo.
-pub fn did_you_mean<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+pub fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = strsim::levenshtein(name, c);
@@ -92,7 +92,12 @@ pub fn did_you_mean<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str
             best = Some((d, c));
         }
     }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
+    best.map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for the closest candidate to `name`, if close enough to be a typo.
+pub fn did_you_mean<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
 impl<'a> Checker<'a> {
@@ -164,7 +169,12 @@ impl<'a> Checker<'a> {
         if kind == Kind::Basis {
             candidates.extend(builtins::BUILTINS.iter().map(|b| b.name));
         }
-        let help = did_you_mean(&id.name, candidates.iter().copied()).or_else(|| {
+        let suggestion = closest(&id.name, candidates.iter().copied()).map(str::to_string);
+        // The item the author most likely meant is used, misspelt: no "never used" warning for it.
+        if let Some(c) = &suggestion {
+            self.used.insert((kind, c.clone()));
+        }
+        let help = suggestion.as_ref().map(|c| format!("did you mean `{c}`?")).or_else(|| {
             Some(match kind {
                 Kind::Basis => {
                     "declare it with `basis name: kind { … }` or use a built-in such as `gdpr_contract`".into()
@@ -173,9 +183,12 @@ impl<'a> Checker<'a> {
                 _ => format!("declare it with `{} {} {{ … }}`", kind_keyword(kind), id.name),
             })
         });
-        let d = err(Code::Undefined, id.span, format!("undefined {} `{}`", kind.word(), id.name))
+        let mut d = err(Code::Undefined, id.span, format!("undefined {} `{}`", kind.word(), id.name))
             .label(format!("no {} has this name", kind.word()))
             .maybe_help(help);
+        if let Some(c) = suggestion {
+            d = d.fix(c);
+        }
         self.push(d);
         false
     }

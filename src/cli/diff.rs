@@ -51,8 +51,8 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     });
     let problem = threshold.and_then(|t| diff::gate(&old, &new, &changes, t));
     match ctx.format {
-        Format::Json => println!("{}", json_report(&old, &new, &changes, threshold, problem.as_deref())),
-        Format::Human => print!("{}", human_report(&old, &new, &changes)),
+        Format::Json | Format::Sarif => println!("{}", json_report(&old, &new, &changes, threshold, problem.as_deref())),
+        Format::Human | Format::Short => print!("{}", human_report(&old, &new, &changes)),
     }
     let mut outcome = Outcome::Ok;
     if let Some(dir) = &args.notice_out {
@@ -63,7 +63,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         }
     }
     if let Some(problem) = problem {
-        if ctx.format == Format::Human {
+        if matches!(ctx.format, Format::Human | Format::Short) {
             eprintln!("error: {problem}");
             eprintln!(
                 "help: announce the changes (see the notice from `--notice-out`), then give the new file a new `version` and add `acknowledges \"{}\"` to its header",
@@ -161,11 +161,11 @@ fn compile_spec(ctx: &Ctx, spec: &str) -> Result<Policy, Outcome> {
     };
     if !c.diagnostics.is_empty() {
         match ctx.format {
-            Format::Human => {
+            Format::Human | Format::Short => {
                 eprint!("{}", c.render(ctx.color));
                 eprintln!("{}: {}", crate::escape::terminal(spec), diagnostics::summary(&c.diagnostics));
             }
-            Format::Json => {
+            Format::Json | Format::Sarif => {
                 let json: Vec<_> = c.diagnostics.iter().map(|d| diagnostics::to_json(d, &c.sources)).collect();
                 eprintln!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
             }

@@ -59,10 +59,14 @@ pub struct Cli {
 /// Diagnostic format.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
-    /// Source excerpts with the problem underlined.
+    /// As rustc prints them: `error[E101]: message`, the source underlined, the hint.
     Human,
-    /// A JSON array, one object per diagnostic (for CI).
+    /// One line per diagnostic, `file:line:col: error[E101]: message` (editors' quickfix).
+    Short,
+    /// A JSON array, one object per diagnostic (for CI; `policyc schema diagnostics`).
     Json,
+    /// A SARIF 2.1.0 log (code-scanning interfaces).
+    Sarif,
 }
 
 /// Colour choice.
@@ -126,7 +130,9 @@ pub fn main() -> ExitCode {
     let ctx = Ctx {
         format: match cli.format {
             FormatArg::Human => Format::Human,
+            FormatArg::Short => Format::Short,
             FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
         },
         color: match cli.color {
             ColorArg::Always => true,
@@ -224,8 +230,13 @@ impl Outcome {
 /// be read) and the combined outcome.
 pub(crate) fn compile_all(ctx: &Ctx, files: &[PathBuf]) -> (Vec<(PathBuf, Compiled)>, Outcome) {
     let (out, outcome, json) = compile_collect(ctx, files);
-    if ctx.format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into()));
+    match ctx.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())),
+        Format::Sarif => {
+            let all: Vec<_> = out.iter().map(|(_, c)| (&c.diagnostics, &c.sources)).collect();
+            println!("{}", serde_json::to_string_pretty(&diagnostics::sarif(&all)).unwrap_or_default());
+        }
+        Format::Human | Format::Short => {}
     }
     (out, outcome)
 }
@@ -265,6 +276,8 @@ pub(crate) fn compile_collect(
                             eprintln!("{}: no problems", shown(path));
                         }
                     }
+                    Format::Short => eprint!("{}", diagnostics::render_short(&c.diagnostics, &c.sources)),
+                    Format::Sarif => {}
                     Format::Json => json.extend(
                         c.diagnostics
                             .iter()
@@ -277,11 +290,14 @@ pub(crate) fn compile_collect(
                 outcome = outcome.max(Outcome::UsageOrIo);
                 match ctx.format {
                     // The path (and an import's text) may hold terminal control characters.
-                    Format::Human => eprintln!("error: {}", crate::escape::terminal(&e.to_string())),
+                    Format::Human | Format::Short | Format::Sarif => {
+                        eprintln!("error: {}", crate::escape::terminal(&e.to_string()))
+                    }
                     Format::Json => json.push(serde_json::json!({
                         "code": "E002", "severity": "error", "message": e.to_string(),
                         "file": path.display().to_string(), "line": null, "column": null,
-                        "end_line": null, "end_column": null, "label": "", "help": null
+                        "end_line": null, "end_column": null, "start_offset": null, "end_offset": null,
+                        "label": "", "help": null, "fixes": []
                     })),
                 }
             }
@@ -309,7 +325,7 @@ impl Report {
     /// (JSON, the only thing on stdout).
     pub fn finish(&self, ctx: &Ctx, key: &str, results: serde_json::Value) {
         match ctx.format {
-            Format::Human => {
+            Format::Human | Format::Short => {
                 for n in &self.notes {
                     eprintln!("note: {n}");
                 }
@@ -317,7 +333,7 @@ impl Report {
                     eprintln!("error: {e}");
                 }
             }
-            Format::Json => {
+            Format::Json | Format::Sarif => {
                 let doc = serde_json::json!({
                     "diagnostics": self.diagnostics,
                     "notes": self.notes,

@@ -56,7 +56,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
             }
         }
     }
-    let bar = (ctx.format == Format::Human && std::io::stderr().is_terminal()).then(|| {
+    let bar = (matches!(ctx.format, Format::Human | Format::Short) && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(plan.jobs.len() as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
@@ -89,7 +89,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     };
     let failed = reports.iter().any(|r| r.error.is_some());
     match ctx.format {
-        Format::Json => {
+        Format::Json | Format::Sarif => {
             let jobs: Vec<serde_json::Value> = reports
                 .iter()
                 .map(|r| {
@@ -103,7 +103,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
                 .collect();
             report.finish(ctx, "jobs", serde_json::json!(jobs));
         }
-        Format::Human => {
+        Format::Human | Format::Short => {
             report.finish(ctx, "jobs", serde_json::Value::Null);
             let mut t = Table::new();
             if args.dry_run {

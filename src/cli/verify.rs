@@ -60,14 +60,14 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     };
     let failed = findings.iter().filter(|f| !f.ok).count();
     match ctx.format {
-        Format::Json => {
+        Format::Json | Format::Sarif => {
             let list: Vec<serde_json::Value> = findings
                 .iter()
                 .map(|f| serde_json::json!({"category": f.category, "check": f.check, "ok": f.ok, "detail": f.detail}))
                 .collect();
             report.finish(ctx, "findings", serde_json::json!(list));
         }
-        Format::Human => {
+        Format::Human | Format::Short => {
             report.finish(ctx, "findings", serde_json::Value::Null);
             let mut t = Table::new();
             t.set_header(["category", "check", "result", "detail"]);
