@@ -1,0 +1,67 @@
+//! Work that must grow linearly with the input: each case is timed against a bound far above
+//! what linear code needs (even unoptimised on a loaded machine) and far below what the
+//! quadratic code it replaced took.
+
+use policyc::backend::sql::{self, DialectKind};
+use policyc::load::{self, MemReader};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn timed<T>(what: &str, limit: Duration, f: impl FnOnce() -> T) -> T {
+    let t = Instant::now();
+    let v = f();
+    let took = t.elapsed();
+    assert!(took < limit, "{what} took {took:?} (limit {limit:?})");
+    v
+}
+
+/// A policy of `n` categories, each kept a different number of calendar months.
+fn month_policy(n: usize) -> String {
+    let mut out = String::new();
+    let mut k = 0;
+    for line in policyc::synth::policy(n, 0).lines() {
+        if line.starts_with("  retain ") {
+            k += 1;
+            out.push_str(&format!("  retain {k} months\n"));
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn sql_for_many_calendar_month_rules_is_fast() {
+    let c = policyc::compile_str("months.policy", &month_policy(100));
+    let Some(policy) = c.policy.as_ref() else { panic!("{}", c.render(false)) };
+    timed("SQL generation of 100 calendar-month categories", Duration::from_secs(10), || {
+        for d in [DialectKind::Postgres, DialectKind::Mysql, DialectKind::Sqlite] {
+            assert!(!sql::generate(policy, d).contents.is_empty());
+        }
+    });
+}
+
+fn load_imports(n: usize, chained: bool) {
+    let reader = MemReader(policyc::synth::imports(n, chained));
+    let what = if chained { format!("a chain of {n} imports") } else { format!("{n} flat imports") };
+    let loaded =
+        timed(&what, Duration::from_secs(8), || load::load(Path::new("root.policy"), &reader).expect("root is there"));
+    assert!(!loaded.diags.has_errors(), "{:?}", loaded.diags.iter().next());
+    assert_eq!(loaded.files.len(), n + 1);
+    assert!(!loaded.diags.has_errors(), "{:?}", loaded.diags);
+    let (policy, diags) = policyc::check::check(&loaded);
+    assert!(!diags.has_errors());
+    let purposes = policy.map_or(0, |p| p.purposes.iter().filter(|p| p.name.starts_with("imported_")).count());
+    assert_eq!(purposes, n);
+}
+
+#[test]
+fn a_deep_import_chain_loads_in_linear_time() {
+    load_imports(5_000, true);
+}
+
+#[test]
+fn many_flat_imports_load_in_linear_time() {
+    load_imports(3_000, false);
+}
