@@ -84,6 +84,16 @@ pub fn imports(n: usize, chained: bool) -> std::collections::BTreeMap<std::path:
     files
 }
 
+/// A small policy whose category lists `n` undeclared systems on one line: `n` diagnostics,
+/// all pointing into the same long line.
+pub fn names_on_one_line(n: usize) -> String {
+    let mut s = policy(1, 0);
+    let names: Vec<String> = (0..n).map(|i| format!("system_{i}")).collect();
+    let at = s.find("  retain ").unwrap_or(s.len());
+    s.insert_str(at, &format!("  systems {}\n", names.join(", ")));
+    s
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
