@@ -337,12 +337,13 @@ struct Indexed {
     name: String,
     text: Arc<str>,
     line_starts: Vec<usize>,
+    chars: crate::source::CharIndex,
 }
 
 impl Indexed {
     fn new(name: String, text: &str) -> Self {
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        Indexed { name, text: Arc::from(text), line_starts }
+        Indexed { name, text: Arc::from(text), line_starts, chars: crate::source::CharIndex::new(text) }
     }
 
     /// 0-based line of a byte offset.
@@ -361,11 +362,17 @@ struct Excerpt {
     end: usize,
     /// 0-based line number of `start`.
     first_line: usize,
+    /// Characters of that line before `start` (0 unless the excerpt is a window of a long line).
+    column: usize,
 }
 
 impl Excerpt {
     /// Context lines kept on each side of the span (miette shows one).
     const CONTEXT: usize = 3;
+    /// Longest excerpt of whole lines; beyond it only a window of the span's line is shown.
+    const MAX_BYTES: usize = 4096;
+    /// Bytes shown on each side of the span in such a window.
+    const WINDOW: usize = 160;
 
     fn around(file: Arc<Indexed>, span_start: usize, span_end: usize) -> Self {
         let len = file.text.len();
@@ -373,7 +380,25 @@ impl Excerpt {
         let last_line = file.line_of(span_end.min(len)) + Self::CONTEXT + 1;
         let start = file.line_starts[first_line];
         let end = file.line_starts.get(last_line).copied().unwrap_or(len);
-        Excerpt { file, start, end, first_line }
+        if end - start <= Self::MAX_BYTES {
+            return Excerpt { file, start, end, first_line, column: 0 };
+        }
+        // Long lines: a window of the span's own line around the span, so each rendering stays
+        // small however long the line (and miette's padding stays within its limits).
+        let line = file.line_of(span_start.min(len));
+        let line_start = file.line_starts[line];
+        let line_end = file.line_starts.get(line + 1).map_or(len, |&n| n - 1);
+        let text = &file.text;
+        let mut start = span_start.saturating_sub(Self::WINDOW).max(line_start).min(len);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = span_end.max(span_start).saturating_add(Self::WINDOW).min(line_end.max(span_end)).min(len);
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let column = file.chars.chars_before(text, start) - file.chars.chars_before(text, line_start);
+        Excerpt { file, start, end, first_line: line, column }
     }
 }
 
@@ -397,7 +422,7 @@ impl miette::SourceCode for Excerpt {
             data,
             shown,
             inner.line() + self.first_line,
-            inner.column(),
+            inner.column() + if inner.line() == 0 { self.column } else { 0 },
             inner.line_count(),
         )))
     }

@@ -65,3 +65,22 @@ fn a_deep_import_chain_loads_in_linear_time() {
 fn many_flat_imports_load_in_linear_time() {
     load_imports(3_000, false);
 }
+
+#[test]
+fn many_diagnostics_on_one_long_line_render_in_linear_time() {
+    let text = policyc::synth::names_on_one_line(20_000);
+    let c = policyc::compile_str("names.policy", &text);
+    assert!(c.diagnostics.len() >= 20_000);
+    let rendered = timed("rendering 20,000 diagnostics on one line", Duration::from_secs(20), || c.render(false));
+    // Each excerpt is a window of the line, not the line: output stays proportional.
+    assert!(rendered.len() < c.diagnostics.len() * 2_000, "{} bytes", rendered.len());
+    // Positions stay exact: the header of the last one names its real line and column.
+    let last = c.diagnostics.iter().filter_map(|d| d.span).max_by_key(|s| s.start).unwrap();
+    let (line, col) = c.sources.line_col(last.file, last.start);
+    assert!(col > 100_000, "the last name is far along the line");
+    assert!(rendered.contains(&format!("names.policy:{line}:{col}]")), "no header names.policy:{line}:{col}");
+    let json = timed("JSON of 20,000 diagnostics on one line", Duration::from_secs(10), || {
+        policyc::diagnostics::render_json(&c.diagnostics, &c.sources)
+    });
+    assert!(json.contains(&format!("\"column\": {col}")));
+}
