@@ -374,9 +374,8 @@ mod tests {
         let rule = "<Rule><ID>x</ID><Status>Enabled</Status></Rule>";
         for bad in [
             format!("<!DOCTYPE LifecycleConfiguration><LifecycleConfiguration>{rule}</LifecycleConfiguration>"),
-            format!(
-                "<!DOCTYPE l [<!ENTITY e \"x\">]><LifecycleConfiguration><Rule><ID>&e;</ID></Rule></LifecycleConfiguration>"
-            ),
+            "<!DOCTYPE l [<!ENTITY e \"x\">]><LifecycleConfiguration><Rule><ID>&e;</ID></Rule></LifecycleConfiguration>"
+                .to_string(),
             format!("<?xml-stylesheet href=\"a\"?><LifecycleConfiguration>{rule}</LifecycleConfiguration>"),
             format!("<LifecycleConfiguration>{rule}<?pi x?></LifecycleConfiguration>"),
             format!("<ReplicationConfiguration>{rule}</ReplicationConfiguration>"),
