@@ -110,6 +110,7 @@ impl Cx<'_> {
                 }
             }
         }
+        entries.shrink_to_fit();
         LText { entries, span }
     }
 
@@ -303,6 +304,8 @@ impl Cx<'_> {
             };
             stmts.extend(stmt);
         }
+        // The tree of a large file lives until it is checked: no spare capacity per item.
+        stmts.shrink_to_fit();
         Category { name, stmts, span }
     }
 
@@ -336,6 +339,7 @@ impl Cx<'_> {
                 }
             }
         }
+        f.attrs.shrink_to_fit();
         f
     }
 
