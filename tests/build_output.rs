@@ -78,7 +78,8 @@ fn a_rebuild_prunes_what_it_no_longer_produces_and_keeps_everything_else() {
     assert!(out_dir.join("sql/postgres.sql").exists());
     let docs: Vec<PathBuf> = tree(&out_dir).into_keys().filter(|p| p.starts_with("docs")).collect();
     assert!(!docs.is_empty());
-    // Files policyc did not write survive a rebuild, even inside its subdirectories.
+    // Files policyc did not write survive a rebuild, even inside its subdirectories (the
+    // directory is then updated file by file rather than swapped).
     std::fs::write(out_dir.join("notes.txt"), "mine").unwrap();
     std::fs::write(out_dir.join("docs/mine.md"), "mine too").unwrap();
     // An old timestamp shows whether a file was rewritten.
@@ -101,6 +102,26 @@ fn a_rebuild_prunes_what_it_no_longer_produces_and_keeps_everything_else() {
     let dir_time = std::fs::metadata(&out_dir).unwrap().modified().unwrap();
     assert!(build(&[EXAMPLE, "--out", o, "--sql", "postgres"]).status.success());
     assert_eq!(std::fs::metadata(&out_dir).unwrap().modified().unwrap(), dir_time);
+    assert!(temp_entries(tmp.path()).is_empty(), "{:?}", temp_entries(tmp.path()));
+}
+
+#[test]
+fn an_output_directory_reached_through_a_symlink_stays_a_symlink() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let l = link.to_str().unwrap();
+    assert!(build(&[EXAMPLE, "--out", l, "--sql", "postgres"]).status.success());
+    // Swapped as a whole (only policyc's files), yet an unchanged file keeps its timestamp.
+    let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    let json = real.join("policy.json");
+    std::fs::File::options().write(true).open(&json).unwrap().set_modified(old).unwrap();
+    assert!(build(&[EXAMPLE, "--out", l, "--sql", "mysql"]).status.success());
+    assert_eq!(std::fs::metadata(&json).unwrap().modified().unwrap(), old, "unchanged file rewritten");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(real.join("sql/mysql.sql").exists() && !real.join("sql/postgres.sql").exists());
     assert!(temp_entries(tmp.path()).is_empty(), "{:?}", temp_entries(tmp.path()));
 }
 

@@ -113,12 +113,12 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> std::io::Result<Vec<PathBu
 /// - Files whose content is unchanged are hard-linked from the old set, so they keep their
 ///   timestamps; when nothing changed, nothing is touched at all.
 /// - The files written are recorded in [`MANIFEST`]; files the previous build wrote that this one
-///   no longer produces are pruned. Anything else in `dir` (files policyc did not write) is
-///   carried over unchanged.
+///   no longer produces are pruned, and nothing else.
 /// - Leftovers of a killed build (sibling directories named `.policyc-tmp-<name>-…`) are removed.
 ///
-/// When `dir` is the current directory or contains it, swapping it would strand the process in a
-/// removed directory, so the files are written one by one ([`write_all`]) and pruned instead.
+/// A directory is only swapped while it holds nothing but policyc's outputs: when it also holds
+/// other files (or is the current directory, which a swap would strand the process outside),
+/// the files are written one by one, each atomically ([`write_all`]), and stale ones pruned.
 /// Returns the paths written or pruned (empty when nothing changed).
 pub fn write_set(dir: &Path, files: &[OutputFile]) -> std::io::Result<Vec<PathBuf>> {
     let dir = absolute(dir)?;
@@ -143,7 +143,9 @@ pub fn write_set(dir: &Path, files: &[OutputFile]) -> std::io::Result<Vec<PathBu
     let mut report: Vec<PathBuf> = changed.iter().map(|f| dir.join(&f.path)).collect();
     report.extend(stale.iter().map(|p| dir.join(p)));
 
-    if std::env::current_dir().is_ok_and(|cwd| cwd.starts_with(&dir)) {
+    let ours = |rel: &Path| rel == Path::new(MANIFEST) || old.contains(rel) || new.contains(rel);
+    let foreign = dir.is_dir() && !only_ours(&dir, Path::new(""), &ours)?;
+    if foreign || std::env::current_dir().is_ok_and(|cwd| cwd.starts_with(&dir)) {
         let mut all = files.to_vec();
         all.push(OutputFile::text(MANIFEST, manifest));
         write_all(&dir, &all)?;
@@ -156,10 +158,8 @@ pub fn write_set(dir: &Path, files: &[OutputFile]) -> std::io::Result<Vec<PathBu
     let staging = create_staging(parent, &name)?;
     let result = (|| {
         if dir.is_dir() {
-            // Keep the directory's own permissions, and everything in it policyc did not write.
+            // Keep the directory's own permissions.
             std::fs::set_permissions(&staging, std::fs::metadata(&dir)?.permissions())?;
-            let ours = |rel: &Path| rel == Path::new(MANIFEST) || old.contains(rel) || new.contains(rel);
-            carry_over(&dir, &staging, Path::new(""), &ours)?;
         }
         for f in files {
             let target = staging.join(&f.path);
@@ -179,8 +179,12 @@ pub fn write_set(dir: &Path, files: &[OutputFile]) -> std::io::Result<Vec<PathBu
     result.map(|()| report)
 }
 
-/// `dir` made absolute (without resolving symbolic links), so its parent and name exist.
+/// `dir` made absolute, so its parent and name exist; an existing one with symbolic links
+/// resolved, so the swap replaces the directory they lead to rather than a link.
 fn absolute(dir: &Path) -> std::io::Result<PathBuf> {
+    if dir.exists() {
+        return std::fs::canonicalize(dir);
+    }
     let dir = std::path::absolute(dir)?;
     // `a/..` or `.` as the last component name no directory: resolve it.
     if dir.file_name().is_none() || dir.ends_with(".") {
@@ -245,28 +249,21 @@ fn remove_leftovers(dir: &Path, infix: &str) {
     }
 }
 
-/// Recreates under `to` every entry of `from` (relative path `rel`) that `ours` does not claim:
-/// files are hard-linked (or copied), directories recreated, symbolic links copied.
-fn carry_over(from: &Path, to: &Path, rel: &Path, ours: &dyn Fn(&Path) -> bool) -> std::io::Result<()> {
-    for e in std::fs::read_dir(from.join(rel))? {
+/// True when every file under `dir` (below `rel`) is one `ours` claims: directories only hold
+/// policyc's outputs.
+fn only_ours(dir: &Path, rel: &Path, ours: &dyn Fn(&Path) -> bool) -> std::io::Result<bool> {
+    for e in std::fs::read_dir(dir.join(rel))? {
         let e = e?;
         let rel = rel.join(e.file_name());
-        if ours(&rel) {
-            continue;
-        }
-        let kind = e.file_type()?;
-        if kind.is_dir() {
-            std::fs::create_dir(to.join(&rel))?;
-            std::fs::set_permissions(to.join(&rel), e.metadata()?.permissions())?;
-            carry_over(from, to, &rel, ours)?;
-        } else if kind.is_symlink() {
-            #[cfg(unix)]
-            std::os::unix::fs::symlink(std::fs::read_link(e.path())?, to.join(&rel))?;
-        } else if kind.is_file() {
-            link_or_copy(&e.path(), &to.join(&rel))?;
+        if e.file_type()?.is_dir() {
+            if !only_ours(dir, &rel, ours)? {
+                return Ok(false);
+            }
+        } else if !ours(&rel) {
+            return Ok(false);
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Hard-links `from` as `to`; where links are not supported, copies it with its timestamp.

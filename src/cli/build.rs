@@ -13,8 +13,9 @@ pub struct Args {
     pub files: Vec<PathBuf>,
     /// Output directory. With one input file its outputs go straight into it; with several,
     /// into one subdirectory per file (named after the file; two inputs with one file name are
-    /// refused). Each policy's directory is replaced as a whole, atomically; files of a previous
-    /// build it no longer produces are removed (only those listed in `.policyc-manifest`).
+    /// refused). Each policy's directory is replaced as a whole, atomically (file by file when it
+    /// holds other files too); files of a previous build it no longer produces are removed (only
+    /// those listed in `.policyc-manifest`).
     #[arg(long, short)]
     pub out: PathBuf,
     /// Write Rust types.
