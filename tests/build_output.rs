@@ -240,3 +240,23 @@ fn a_killed_build_leaves_the_complete_old_or_new_set() {
     let leftovers = temp_entries(&tmp.path().join("out"));
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn temporary_files_of_a_killed_writer_are_removed_by_the_next_one() {
+    // The per-file writer behind build.rs (`OUT_DIR`), change notices and `lifecycle merge`.
+    let tmp = tempfile::tempdir().unwrap();
+    let dead = "4294000000"; // no such process
+    let left = tmp.path().join(format!(".policyc-tmp-{dead}-abc123"));
+    std::fs::write(&left, "half").unwrap();
+    let staging = tmp.path().join(format!(".policyc-tmp-out-{dead}-0"));
+    std::fs::create_dir(&staging).unwrap();
+    let live = tmp.path().join(format!(".policyc-tmp-{}-xyz", std::process::id()));
+    std::fs::write(&live, "in use").unwrap();
+    let files = [policyc::backend::OutputFile::text("a.rs", "x")];
+    policyc::backend::write_all(tmp.path(), &files).unwrap();
+    assert!(!left.exists() && live.exists() && staging.exists());
+    // The set writer removes the staging directories of its own output directory.
+    policyc::backend::write_set(&tmp.path().join("out"), &files).unwrap();
+    assert!(!staging.exists());
+    assert_eq!(std::fs::read_to_string(tmp.path().join("out/a.rs")).unwrap(), "x");
+}

@@ -88,7 +88,7 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> std::io::Result<Vec<PathBu
         let target = dir.join(&f.path);
         let parent = target.parent().unwrap_or(dir).to_path_buf();
         if cleaned.insert(parent.clone()) {
-            remove_leftovers(&parent, "");
+            remove_leftovers(&parent, None);
         }
         if std::fs::read(&target).is_ok_and(|old| old == f.contents) {
             continue;
@@ -127,7 +127,7 @@ pub fn write_set(dir: &Path, files: &[OutputFile]) -> std::io::Result<Vec<PathBu
     };
     let name = name.to_string_lossy().into_owned();
     std::fs::create_dir_all(parent)?;
-    remove_leftovers(parent, &format!("{name}-"));
+    remove_leftovers(parent, Some(&name));
 
     let new: std::collections::BTreeSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
     let old = read_manifest(&dir);
@@ -230,22 +230,35 @@ fn create_staging(parent: &Path, name: &str) -> std::io::Result<PathBuf> {
     Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free staging directory name"))
 }
 
-/// Removes entries of `dir` named `.policyc-tmp-<infix><pid>-…` whose process is gone (on
-/// systems without `/proc`, every such entry: builds into one directory are not run at once).
-fn remove_leftovers(dir: &Path, infix: &str) {
+/// Removes what killed runs left in `dir`: with `set` the staging directories of that output
+/// directory (`.policyc-tmp-<set>-<pid>-<n>`), otherwise temporary files
+/// (`.policyc-tmp-<pid>-<random>`), in both cases only when process `<pid>` is gone (on systems
+/// without `/proc`, always: builds into one directory are not run at once).
+fn remove_leftovers(dir: &Path, set: Option<&str>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let prefix = format!("{TMP_PREFIX}{infix}");
     for e in entries.flatten() {
         let file_name = e.file_name();
-        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(TMP_PREFIX)) else { continue };
+        let Ok(kind) = e.file_type() else { continue };
+        let pid = match set {
+            Some(name) => {
+                let mut parts = rest.rsplitn(3, '-');
+                let (_, pid, owner) = (parts.next(), parts.next(), parts.next());
+                if owner != Some(name) || !kind.is_dir() {
+                    continue;
+                }
+                pid
+            }
+            None if kind.is_file() => rest.split('-').next(),
+            None => continue,
+        };
+        let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) else { continue };
         let proc = Path::new("/proc");
-        let alive = pid == std::process::id() || (proc.is_dir() && proc.join(pid.to_string()).exists());
-        if alive {
+        if pid == std::process::id() || (proc.is_dir() && proc.join(pid.to_string()).exists()) {
             continue;
         }
         let path = e.path();
-        let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        let _ = if kind.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
     }
 }
 
