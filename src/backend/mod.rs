@@ -319,7 +319,7 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 }
 
 /// Without an atomic exchange: move the old set aside, then the new one in. A crash between the
-/// two renames leaves the old set under the staging name, restored by nothing but still intact.
+/// two renames leaves no directory at `b` (the old set lies beside it until the next build).
 #[cfg(not(target_os = "linux"))]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     let aside = a.with_extension("old");
