@@ -5,6 +5,11 @@
 //! measured a few times and the fastest run is kept. Times are CPU time of the measuring thread
 //! where Linux reports it (`/proc/thread-self/schedstat`), so other processes on a shared
 //! machine do not inflate them; the wall-clock total is shown beside.
+//!
+//! A second table measures scale cases with peak memory (the peak resident set of a fresh
+//! process per case, `VmHWM`): a 50 MB policy through `check`, a chain of 5,000 imports, 3,000
+//! flat imports, and 20,000 names on one line with their diagnostics rendered. Sizes there are
+//! fixed; `POLICYC_BENCH_SCALE=0` skips them.
 
 use comfy_table::Table;
 use pest::Parser;
@@ -34,6 +39,11 @@ struct Run {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--scale-case") {
+        scale_case(args.get(i + 1).map_or("", String::as_str));
+        return;
+    }
     let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { SIZES.to_vec() } else { sizes };
     let mut table = Table::new();
@@ -93,6 +103,89 @@ fn main() {
             ms(b.wall),
         ]);
         previous = Some(total);
+    }
+    println!("{table}");
+    if std::env::var("POLICYC_BENCH_SCALE").is_ok_and(|v| v == "0") {
+        return;
+    }
+    scale();
+}
+
+/// Peak resident set of this process in KiB (`VmHWM`), if Linux reports it.
+fn peak_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The scale cases, each run in a fresh process (`check --scale-case NAME`) so that its peak
+/// resident set is its own.
+const SCALE_CASES: &[&str] = &["50mb", "chain", "flat", "names"];
+
+/// Runs one scale case in this process; returns (description, source bytes, items).
+fn run_case(name: &str) -> (&'static str, usize, usize) {
+    match name {
+        "50mb" => {
+            let n = std::env::var("POLICYC_BENCH_LARGE").ok().and_then(|v| v.parse().ok()).unwrap_or(54_000);
+            let text = policyc::synth::policy(n, 0);
+            let c = policyc::compile_str("large.policy", &text);
+            assert!(!c.diagnostics.has_errors());
+            ("check, 50 MB policy", text.len(), c.policy.map_or(0, |p| p.categories.len()))
+        }
+        "chain" | "flat" => {
+            let chained = name == "chain";
+            let files = policyc::synth::imports(if chained { 5_000 } else { 3_000 }, chained);
+            let bytes = files.values().map(String::len).sum();
+            let reader = MemReader(files);
+            let loaded = load::load(std::path::Path::new("root.policy"), &reader).unwrap();
+            let c = policyc::compile_loaded(loaded);
+            assert!(!c.diagnostics.has_errors());
+            let case = if chained { "check, chain of 5,000 imports" } else { "check, 3,000 flat imports" };
+            (case, bytes, c.sources.files().count())
+        }
+        _ => {
+            let text = policyc::synth::names_on_one_line(20_000);
+            let c = policyc::compile_str("names.policy", &text);
+            let rendered = c.render(false);
+            assert!(rendered.len() > c.diagnostics.len());
+            ("check + render, 20,000 names on one line", text.len(), c.diagnostics.len())
+        }
+    }
+}
+
+/// Child side: runs the case and prints `description\tbytes\titems\tcpu ns\twall ns\tpeak KiB`.
+fn scale_case(name: &str) {
+    let wall = Instant::now();
+    let t = cpu_now();
+    let (case, bytes, items) = run_case(name);
+    let cpu = cpu_now() - t;
+    let wall = wall.elapsed();
+    let peak = peak_kib().unwrap_or(0);
+    println!("{case}\t{bytes}\t{items}\t{}\t{}\t{peak}", cpu.as_nanos(), wall.as_nanos());
+}
+
+fn scale() {
+    let mut table = Table::new();
+    table.set_header(["case", "source MB", "items", "cpu ms", "wall ms", "peak RSS MB", "peak / source"]);
+    let Ok(exe) = std::env::current_exe() else { return };
+    for name in SCALE_CASES {
+        let out = std::process::Command::new(&exe).args(["--scale-case", name]).output();
+        let Some(line) = out.ok().filter(|o| o.status.success()).and_then(|o| String::from_utf8(o.stdout).ok()) else {
+            table.add_row([name.to_string(), "failed".into()]);
+            continue;
+        };
+        let f: Vec<&str> = line.trim_end().split('\t').collect();
+        let num = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        let (bytes, peak) = (num(1), num(5) * 1024.0);
+        table.add_row([
+            f.first().copied().unwrap_or(name).to_string(),
+            format!("{:.1}", bytes / 1e6),
+            f.get(2).copied().unwrap_or("").to_string(),
+            format!("{:.0}", num(3) / 1e6),
+            format!("{:.0}", num(4) / 1e6),
+            format!("{:.1}", peak / 1e6),
+            format!("{:.1}", peak / bytes.max(1.0)),
+        ]);
     }
     println!("{table}");
 }

@@ -9,7 +9,10 @@
 //! ```
 //!
 //! and in the service: `mod policy { include!(concat!(env!("OUT_DIR"), "/tencent_im.rs")); }`.
-//! Each policy becomes `<policy id>.rs` in the output directory (`OUT_DIR` unless set).
+//! Each policy becomes `<policy id>.rs` in the output directory (`OUT_DIR` unless set). That one
+//! file is a policy's whole output set, so replacing it by rename(2) is atomic for the set; the
+//! directory is not swapped (cargo and other build steps own `OUT_DIR`), and a file of a policy
+//! no longer compiled is left in place (nothing includes it).
 //! Every file read, imports included, is announced with `cargo:rerun-if-changed`, so cargo
 //! reruns the build script exactly when a policy changes. Policy errors fail the build with
 //! the diagnostics the CLI prints (file:line:col and the underlined source).

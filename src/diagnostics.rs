@@ -287,7 +287,7 @@ pub fn to_json<'a>(d: &'a Diagnostic, sources: &SourceMap) -> JsonDiagnostic<'a>
 /// the source with the span underlined and labelled, and `= help: …`. Policy text reaches the
 /// terminal only through here, with control characters escaped ([`crate::escape::terminal`]).
 pub fn render_human(diags: &Diagnostics, sources: &SourceMap, color: bool) -> String {
-    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+    use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     // One shared copy and line index of each file, not one per diagnostic.
@@ -318,9 +318,14 @@ pub fn render_human(diags: &Diagnostics, sources: &SourceMap, color: bool) -> St
                 if !label.is_empty() {
                     annotation = annotation.label(label.as_str());
                 }
-                title.element(
-                    Snippet::source(text).line_start(x.first_line + 1).path(x.file.name.as_str()).annotation(annotation),
-                )
+                let snippet = Snippet::source(text).line_start(x.first_line + 1).annotation(annotation);
+                if x.windowed {
+                    // The header names the real column; the window is shown without its own.
+                    let (line, column) = sources.line_col(s.file, s.start);
+                    title.element(Origin::path(x.file.name.as_str()).line(line).char_column(column)).element(snippet)
+                } else {
+                    title.element(snippet.path(x.file.name.as_str()))
+                }
             }
             None => Group::with_title(title),
         };
@@ -394,7 +399,8 @@ pub fn sarif(all: &[(&Diagnostics, &SourceMap)]) -> serde_json::Value {
                     "startLine": l, "startColumn": c, "endLine": el, "endColumn": ec,
                     "byteOffset": s.start, "byteLength": s.end - s.start,
                 });
-                r["locations"] = json!([{ "physicalLocation": { "artifactLocation": { "uri": uri }, "region": region } }]);
+                r["locations"] =
+                    json!([{ "physicalLocation": { "artifactLocation": { "uri": uri }, "region": region } }]);
                 if let Some(fix) = &d.fix {
                     r["fixes"] = json!([{
                         "description": { "text": format!("replace with `{fix}`") },
@@ -458,15 +464,19 @@ struct Excerpt {
     end: usize,
     /// 0-based line number of `start`.
     first_line: usize,
+    /// True when `start..end` is a window of one long line rather than whole lines.
+    windowed: bool,
 }
 
 impl Excerpt {
     /// Context lines kept on each side of the span.
     const CONTEXT: usize = 1;
 
-    /// Longest excerpt shown in full; a longer one is cut to the span's own line (the renderer
-    /// then shows a window of that line around the span, as rustc does).
+    /// Longest excerpt shown in full; a longer one is cut to a window of [`Self::CLIP`] bytes on
+    /// each side of the span's start on its own line, so rendering stays proportional to what is
+    /// shown however long the line (and the header still gives the real column).
     const MAX: usize = 4096;
+    const CLIP: usize = 240;
 
     fn around(file: Arc<Indexed>, span_start: usize, span_end: usize) -> Self {
         let len = file.text.len();
@@ -476,12 +486,21 @@ impl Excerpt {
         let start = file.line_starts[first_line];
         let end = file.line_starts.get(last_line).copied().unwrap_or(len);
         if end - start <= Self::MAX {
-            return Excerpt { file, start, end, first_line };
+            return Excerpt { file, start, end, first_line, windowed: false };
         }
-        // Only the span's own line.
+        // A window of the span's own line.
         let line = file.line_of(span_start);
-        let start = file.line_starts[line];
-        let end = file.line_starts.get(line + 1).copied().unwrap_or(len);
-        Excerpt { file, start, end, first_line: line }
+        let line_start = file.line_starts[line];
+        let line_end = file.line_starts.get(line + 1).copied().unwrap_or(len);
+        let text = &file.text;
+        let mut start = span_start.saturating_sub(Self::CLIP).max(line_start);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (span_start + Self::CLIP).min(line_end).max(span_start);
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Excerpt { file, start, end, first_line: line, windowed: start > line_start || end < line_end }
     }
 }

@@ -3,6 +3,7 @@
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, ast};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Where source text comes from: the file system, or memory in tests and fuzzing.
@@ -108,9 +109,8 @@ pub fn load_in(root: &Path, reader: &dyn Reader, import_root: Option<&Path>) -> 
     let text = reader.read(root).map_err(|source| ReadError { path: root.to_path_buf(), source })?;
     let mut loaded = Loaded::default();
     let id = loaded.sources.add(root, text);
-    let mut stack = vec![canonical(root)];
     let fence = import_root.map_or_else(|| resolved(dir_of(root)), resolved);
-    visit(id, reader, &mut loaded, &mut stack, &fence);
+    visit(id, reader, &mut loaded, &mut Walk::new(canonical(root)), &fence);
     Ok(loaded)
 }
 
@@ -119,9 +119,8 @@ pub fn load_in(root: &Path, reader: &dyn Reader, import_root: Option<&Path>) -> 
 pub fn load_str(name: &str, text: &str, reader: &dyn Reader) -> Loaded {
     let mut loaded = Loaded::default();
     let id = loaded.sources.add(name, text);
-    let mut stack = vec![canonical(Path::new(name))];
     let fence = resolved(dir_of(Path::new(name)));
-    visit(id, reader, &mut loaded, &mut stack, &fence);
+    visit(id, reader, &mut loaded, &mut Walk::new(canonical(Path::new(name))), &fence);
     loaded
 }
 
@@ -154,14 +153,52 @@ fn resolved(p: &Path) -> PathBuf {
     out
 }
 
-fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<PathBuf>, fence: &Path) {
+/// The import walk's bookkeeping, with set lookups so that each import costs the same however
+/// many files are loaded or open (a long chain or many flat imports stay linear).
+struct Walk {
+    /// Canonical paths of the files being imported, outermost first (for cycle messages).
+    stack: Vec<PathBuf>,
+    /// The same paths, for lookups.
+    on_stack: HashSet<PathBuf>,
+    /// Canonical paths of every file loaded so far.
+    seen: HashSet<PathBuf>,
+}
+
+impl Walk {
+    fn new(root: PathBuf) -> Self {
+        Walk { stack: vec![root.clone()], on_stack: HashSet::from([root.clone()]), seen: HashSet::from([root]) }
+    }
+}
+
+/// A file whose imports are being followed: its directory and the imports not yet followed.
+struct Frame {
+    dir: PathBuf,
+    imports: std::vec::IntoIter<ast::Str>,
+}
+
+/// Parses a loaded file and returns its frame.
+fn open(id: FileId, loaded: &mut Loaded) -> Frame {
     let (file, diags) = syntax::parse(id, &loaded.sources.file(id).text);
     loaded.diags.extend(diags);
     let imports: Vec<ast::Str> =
         file.items.iter().filter_map(|i| if let ast::Item::Import(s) = i { Some(s.clone()) } else { None }).collect();
     loaded.files.push((id, file));
     let dir = loaded.sources.file(id).path.parent().map(Path::to_path_buf).unwrap_or_default();
-    for import in imports {
+    Frame { dir, imports: imports.into_iter() }
+}
+
+/// Follows the imports of `id` depth first (files in the order they are first reached), with an
+/// explicit stack: an import chain thousands deep must not exhaust the thread's stack.
+fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, walk: &mut Walk, fence: &Path) {
+    let mut frames = vec![open(id, loaded)];
+    while let Some(frame) = frames.last_mut() {
+        let Some(import) = frame.imports.next() else {
+            frames.pop();
+            if let Some(done) = walk.stack.pop() {
+                walk.on_stack.remove(&done);
+            }
+            continue;
+        };
         if Path::new(&import.value).is_absolute() || import.value.is_empty() {
             // Absolute paths would tie the policy (and its outputs) to one machine.
             loaded.diags.push(
@@ -171,7 +208,7 @@ fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<P
             );
             continue;
         }
-        let path = dir.join(&import.value);
+        let path = frame.dir.join(&import.value);
         // Checked before reading: a file outside the tree (`../../proc/self/environ`) would be
         // quoted in diagnostics.
         if !resolved(&path).starts_with(fence) {
@@ -187,8 +224,9 @@ fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<P
             continue;
         }
         let key = canonical(&path);
-        if let Some(pos) = stack.iter().position(|p| *p == key) {
-            let chain: Vec<String> = stack[pos..]
+        if walk.on_stack.contains(&key) {
+            let pos = walk.stack.iter().position(|p| *p == key).unwrap_or(0);
+            let chain: Vec<String> = walk.stack[pos..]
                 .iter()
                 .chain(std::iter::once(&key))
                 .map(|p| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()))
@@ -201,15 +239,16 @@ fn visit(id: FileId, reader: &dyn Reader, loaded: &mut Loaded, stack: &mut Vec<P
             continue;
         }
         // Compare canonical paths: `a/../b.policy` and `b.policy` are one file.
-        if loaded.sources.files().any(|(_, f)| canonical(&f.path) == key) {
+        if walk.seen.contains(&key) {
             continue; // already loaded through another import: declarations are shared, not duplicated
         }
         match reader.read(&path) {
             Ok(text) => {
                 let child = loaded.sources.add(&path, text);
-                stack.push(key);
-                visit(child, reader, loaded, stack, fence);
-                stack.pop();
+                walk.seen.insert(key.clone());
+                walk.on_stack.insert(key.clone());
+                walk.stack.push(key);
+                frames.push(open(child, loaded));
             }
             Err(e) => loaded.diags.push(
                 Diagnostic::new(Code::Io, import.span, format!("cannot read imported file `{}`", path.display()))

@@ -96,6 +96,54 @@ pub fn add_months(t: Instant, months: i64) -> Instant {
     days_from_civil(ny, nm, nd).checked_mul(86_400).and_then(|x| x.checked_add(secs)).unwrap_or(saturated)
 }
 
+/// Months in one 400-year Gregorian cycle, which spans exactly 146,097 days: the calendar
+/// repeats after it, so `n` months span `n / 4800` whole cycles plus the span of the rest.
+const CYCLE_MONTHS: u64 = 4_800;
+const CYCLE_DAYS: u64 = 146_097;
+
+/// Shortest and longest number of days `months` calendar months span over every start instant
+/// (month ends clamp; the time of day is kept, so the span is whole days). The one definition
+/// the SQL prefilter, the store TTLs and the diff's period comparison use.
+///
+/// Only the start days 1 and 29-31 can give extremes (from any day up to the 28th nothing
+/// clamps, so the span equals the one from the 1st), so one pass over the 4,800 months of a
+/// cycle covers every case; each count is computed once per process.
+pub fn month_span_days(months: u64) -> (u64, u64) {
+    use std::collections::BTreeMap;
+    use std::sync::{Mutex, OnceLock, PoisonError};
+    static CACHE: OnceLock<Mutex<BTreeMap<u64, (u64, u64)>>> = OnceLock::new();
+    let (cycles, rest) = (months / CYCLE_MONTHS, months % CYCLE_MONTHS);
+    let cache = CACHE.get_or_init(Default::default);
+    let cached = cache.lock().unwrap_or_else(PoisonError::into_inner).get(&rest).copied();
+    let (lo, hi) = cached.unwrap_or_else(|| {
+        let v = month_span_in_cycle(rest);
+        cache.lock().unwrap_or_else(PoisonError::into_inner).insert(rest, v);
+        v
+    });
+    let whole = cycles.saturating_mul(CYCLE_DAYS);
+    (lo.saturating_add(whole), hi.saturating_add(whole))
+}
+
+fn month_span_in_cycle(months: u64) -> (u64, u64) {
+    let n = i64::try_from(months).unwrap_or(0);
+    let (mut lo, mut hi) = (i64::MAX, 0i64);
+    for y in 2000..2400 {
+        for m in 1..=12 {
+            for d in [1, 29, 30, 31] {
+                if d > days_in_month(y, m) {
+                    continue;
+                }
+                let start = days_from_civil(y, m, d);
+                let t = start * 86_400;
+                let days = (add_months(t, n) - t) / 86_400;
+                lo = lo.min(days);
+                hi = hi.max(days);
+            }
+        }
+    }
+    (u64::try_from(lo).unwrap_or(0), u64::try_from(hi).unwrap_or(0))
+}
+
 /// `t + d` under the rules above, saturating at the ends of the `i64` range.
 pub fn add(t: Instant, d: Duration) -> Instant {
     let n = i64::from(d.amount);
@@ -219,6 +267,23 @@ mod tests {
         assert!((365_242 * 86_400..=365_243 * 86_400).contains(&far), "{far}");
         assert_eq!(add_months(i64::MIN + 5, -3), i64::MIN);
         assert!(add(MAX_RETENTION_SECS * 8, y) > MAX_RETENTION_SECS * 8);
+    }
+
+    #[test]
+    fn month_spans_match_a_scan_of_every_day() {
+        // Brute force over every day of a cycle, for a few counts including ones past a cycle.
+        for n in [1u64, 2, 11, 12, 13, 48, 4_799, 4_800, 4_801, 9_613] {
+            let (mut lo, mut hi) = (i64::MAX, 0);
+            for day in 0..146_097i64 {
+                let t = day * 86_400;
+                let len = (add_months(t, n as i64) - t) / 86_400;
+                lo = lo.min(len);
+                hi = hi.max(len);
+            }
+            assert_eq!(month_span_days(n), (lo as u64, hi as u64), "{n} months");
+        }
+        assert_eq!(month_span_days(1), (28, 31));
+        assert_eq!(month_span_days(12), (365, 366));
     }
 
     #[test]

@@ -33,12 +33,56 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offsets of line starts, computed on first use (positions of many diagnostics).
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Character counts for columns, computed on first use.
+    chars: std::sync::OnceLock<CharIndex>,
+}
+
+/// Counts the characters before any byte offset of a text in bounded time: the count at every
+/// [`CharIndex::BLOCK`]-th byte is stored, so a column costs at most one block's scan however
+/// long its line (many diagnostics on one very long line would otherwise take quadratic time).
+#[derive(Debug, Clone, Default)]
+pub struct CharIndex {
+    marks: Vec<usize>,
+}
+
+impl CharIndex {
+    /// Bytes between stored counts.
+    pub const BLOCK: usize = 4096;
+
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let mut marks = Vec::with_capacity(text.len() / Self::BLOCK + 1);
+        let mut n = 0;
+        for block in text.as_bytes().chunks(Self::BLOCK) {
+            marks.push(n);
+            n += chars_in(block);
+        }
+        marks.push(n);
+        CharIndex { marks }
+    }
+
+    /// Characters of `text` (the text indexed) before byte `offset` (clamped to its length).
+    pub fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        let block = offset / Self::BLOCK;
+        self.marks.get(block).copied().unwrap_or(0) + chars_in(&text.as_bytes()[block * Self::BLOCK..offset])
+    }
+}
+
+/// Characters starting in `bytes` (every byte that is not a UTF-8 continuation byte).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl SourceFile {
     /// A file read from `path`.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
-        SourceFile { path: path.into(), text: text.into(), line_starts: std::sync::OnceLock::new() }
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
+            chars: std::sync::OnceLock::new(),
+        }
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -83,7 +127,8 @@ impl SourceMap {
         let starts = file.line_starts();
         let line = starts.partition_point(|&s| s <= offset).max(1);
         let line_start = starts[line - 1];
-        (line, text[line_start..offset].chars().count() + 1)
+        let chars = file.chars.get_or_init(|| CharIndex::new(text));
+        (line, chars.chars_before(text, offset) - chars.chars_before(text, line_start) + 1)
     }
 
     /// The text a span covers.
@@ -120,5 +165,15 @@ mod tests {
         assert_eq!(at(11), (3, 1));
         assert_eq!(at(12), (4, 1));
         assert_eq!(at(99), (4, 2)); // past the end: the end
+    }
+
+    #[test]
+    fn char_index_counts_across_blocks() {
+        let text: String = (0..3 * CharIndex::BLOCK).map(|i| if i % 3 == 0 { '日' } else { 'a' }).collect();
+        let idx = CharIndex::new(&text);
+        for offset in [0, 1, 3, 4095, 4096, 4097, 8191, 8192, 10_000, text.len(), text.len() + 5] {
+            let offset_c = (0..=offset.min(text.len())).rev().find(|&o| text.is_char_boundary(o)).unwrap();
+            assert_eq!(idx.chars_before(&text, offset_c), text[..offset_c].chars().count(), "{offset}");
+        }
     }
 }

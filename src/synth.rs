@@ -60,6 +60,40 @@ pub fn policy(categories: usize, variant: u32) -> String {
     s
 }
 
+/// A policy importing `n` files (file `i` declares purpose `imported_i`), as in-memory files
+/// keyed by path; the root is `root.policy`. `chained`: each file imports the next (a chain
+/// `n` deep); otherwise the root imports every file (`n` flat imports).
+pub fn imports(n: usize, chained: bool) -> std::collections::BTreeMap<std::path::PathBuf, String> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut root = policy(1, 0);
+    if chained {
+        root.insert_str(0, "import \"imported_0.policy\"\n");
+    } else {
+        let lines: String = (0..n).map(|i| format!("import \"imported_{i}.policy\"\n")).collect();
+        root.insert_str(0, &lines);
+    }
+    files.insert("root.policy".into(), root);
+    for i in 0..n {
+        let mut text = String::new();
+        if chained && i + 1 < n {
+            let _ = writeln!(text, "import \"imported_{}.policy\"", i + 1);
+        }
+        let _ = writeln!(text, "purpose imported_{i} {{ label {{ en \"Imported {i}\" zh \"导入 {i}\" }} }}");
+        files.insert(format!("imported_{i}.policy").into(), text);
+    }
+    files
+}
+
+/// A small policy whose category lists `n` undeclared systems on one line: `n` diagnostics,
+/// all pointing into the same long line.
+pub fn names_on_one_line(n: usize) -> String {
+    let mut s = policy(1, 0);
+    let names: Vec<String> = (0..n).map(|i| format!("system_{i}")).collect();
+    let at = s.find("  retain ").unwrap_or(s.len());
+    s.insert_str(at, &format!("  systems {}\n", names.join(", ")));
+    s
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

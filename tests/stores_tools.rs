@@ -55,7 +55,7 @@ fn s3_lifecycle_is_accepted_by_botocore_and_xml_equals_json() {
         assert_eq!(pair[0].1, pair[1].1, "the XML ({}) and JSON forms differ", pair[0].0);
     }
     let logs = &rules[0].1[0];
-    assert_eq!(logs["ID"], "policyc:log_data");
+    assert_eq!(logs["ID"], "policyc:tencent_im:log_data");
     assert_eq!(logs["Filter"]["Prefix"], "logs/");
     assert_eq!(logs["Expiration"]["Days"], 7);
     assert_eq!(logs["NoncurrentVersionExpiration"]["NoncurrentDays"], 1);
@@ -103,7 +103,7 @@ fn merged_lifecycle_keeps_foreign_rules_and_is_accepted_by_botocore() {
     let rules = botocore(&[merged]).unwrap_or_else(|e| panic!("botocore rejected the merge: {e}"));
     let rules = rules[0].1.as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["ID"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["archive-old", "policyc:log_data"]);
+    assert_eq!(ids, ["archive-old", "policyc:tencent_im:log_data"]);
     assert_eq!(rules[0]["Transitions"][0]["StorageClass"], "GLACIER");
     assert_eq!(rules[1]["Expiration"]["Days"], 7, "the policy's rule replaces the stale one");
 
@@ -118,6 +118,72 @@ fn merged_lifecycle_keeps_foreign_rules_and_is_accepted_by_botocore() {
         .status
         .code();
     assert_eq!(code, Some(2));
+}
+
+fn merge(existing: &str, dir: &Path) -> (Option<i32>, PathBuf, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let input = dir.join("existing.xml");
+    std::fs::write(&input, existing).unwrap();
+    let merged = dir.join("merged.xml");
+    let _ = std::fs::remove_file(&merged);
+    let out = Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args(["lifecycle", "merge"])
+        .arg(&input)
+        .arg(root.join("examples/tencent_im/im.policy"))
+        .args(["--bucket", "im-logs", "--out"])
+        .arg(&merged)
+        .output()
+        .unwrap();
+    (out.status.code(), merged, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn merge_parses_xml_keeps_other_policies_rules_and_refuses_what_it_cannot_represent() {
+    if common::tool("python3", &["-c", "import botocore"]).is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Spacing inside tags, a namespace prefix, comments (one holding a rule), CDATA, another
+    // policy's rules on the shared bucket, and this policy's rule from before IDs named it.
+    let existing = r#"<?xml version="1.0" encoding="UTF-8"?>
+<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/" xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Rule ><ID>spaced</ID><Filter><Prefix>a/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>5</Days></Expiration></Rule >
+  <s3:Rule><s3:ID>prefixed</s3:ID><s3:Filter><s3:Prefix>b/</s3:Prefix></s3:Filter><s3:Status>Enabled</s3:Status><s3:Expiration><s3:Days>6</s3:Days></s3:Expiration></s3:Rule>
+  <!-- <Rule><ID>commented</ID><Filter><Prefix>c/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule> -->
+  <Rule><ID><![CDATA[cdata-id]]></ID><Filter><Prefix>d/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>8</Days></Expiration></Rule>
+  <Rule><ID>policyc:billing:log_data</ID><Filter><Prefix>billing/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>365</Days></Expiration></Rule>
+  <Rule><ID>policyc:log_data</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>90</Days></Expiration></Rule>
+</LifecycleConfiguration>
+"#;
+    let (code, merged, err) = merge(existing, dir.path());
+    assert_eq!(code, Some(0), "{err}");
+    let rules = botocore(std::slice::from_ref(&merged)).unwrap_or_else(|e| panic!("botocore rejected the merge: {e}"));
+    let rules = rules[0].1.as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["ID"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["spaced", "prefixed", "cdata-id", "policyc:billing:log_data", "policyc:tencent_im:log_data"]);
+    let days: Vec<i64> = rules.iter().map(|r| r["Expiration"]["Days"].as_i64().unwrap()).collect();
+    assert_eq!(days, [5, 6, 8, 365, 7]);
+    assert_eq!(rules[1]["Filter"]["Prefix"], "b/");
+
+    // Merging a second policy's rules into that result keeps the first policy's.
+    let again = std::fs::read_to_string(&merged).unwrap().replace("policyc:tencent_im:", "policyc:other:");
+    let (code, merged, err) = merge(&again, dir.path());
+    assert_eq!(code, Some(0), "{err}");
+    let rules = botocore(&[merged]).unwrap();
+    let ids: Vec<String> = rules[0].1.as_array().unwrap().iter().map(|r| r["ID"].as_str().unwrap().into()).collect();
+    assert!(ids.contains(&"policyc:other:log_data".to_string()) && ids.contains(&"policyc:tencent_im:log_data".into()));
+
+    for bad in [
+        "<!DOCTYPE LifecycleConfiguration><LifecycleConfiguration></LifecycleConfiguration>",
+        "<?xml-stylesheet href=\"x\"?><LifecycleConfiguration></LifecycleConfiguration>",
+        "<BucketLoggingStatus></BucketLoggingStatus>",
+        "<LifecycleConfiguration><Rule><ID>x</ID></Rule>",
+    ] {
+        let (code, merged, err) = merge(bad, dir.path());
+        assert_eq!(code, Some(2), "accepted {bad}");
+        assert!(err.contains("error:"), "{err}");
+        assert!(!merged.exists(), "nothing may be written for {bad}");
+    }
 }
 
 fn harness(script_path: &Path, state_in: &str, state_out: &Path) -> (bool, String) {
@@ -144,7 +210,7 @@ fn mongosh_script_passes_node_check_and_is_idempotent() {
     let s1 = dir.path().join("s1.json");
     let (ok, out) = harness(&js, "-", &s1);
     assert!(ok, "{out}");
-    assert!(out.contains("calls: create im_log_data.policyc:ttl:log_data; create im_monitoring_data.policyc:ttl:monitoring_data; create im_configuration_data.policyc:ttl:configuration_data"), "{out}");
+    assert!(out.contains("calls: create im_log_data.policyc:tencent_im:ttl:log_data; create im_monitoring_data.policyc:tencent_im:ttl:monitoring_data; create im_configuration_data.policyc:tencent_im:ttl:configuration_data"), "{out}");
     let state: Value = serde_json::from_str(&std::fs::read_to_string(&s1).unwrap()).unwrap();
     let log = &state["im_log_data"][1];
     assert_eq!(log["key"], serde_json::json!({ "requested_at": 1 }));
@@ -172,7 +238,7 @@ fn mongosh_script_passes_node_check_and_is_idempotent() {
     let (ok, out) = harness(&js, s3.to_str().unwrap(), &s2);
     assert!(ok, "{out}");
     assert!(
-        out.contains("calls: collMod im_log_data.policyc:ttl:log_data=604800; drop im_monitoring_data.policyc:ttl:monitoring_data; create im_monitoring_data.policyc:ttl:monitoring_data\n"),
+        out.contains("calls: collMod im_log_data.policyc:tencent_im:ttl:log_data=604800; drop im_monitoring_data.policyc:tencent_im:ttl:monitoring_data; create im_monitoring_data.policyc:tencent_im:ttl:monitoring_data\n"),
         "{out}"
     );
 
@@ -183,6 +249,20 @@ fn mongosh_script_passes_node_check_and_is_idempotent() {
     std::fs::write(&s4, clash.to_string()).unwrap();
     let (ok, out) = harness(&js, s4.to_str().unwrap(), &s2);
     assert!(!ok && out.contains("index by_time has the same key; not touched"), "{out}");
+
+    // Another policy's TTL index on the same collection (another key) is its own: a run of this
+    // policy's script creates its index beside it and neither replaces the other.
+    let mut shared = serde_json::json!({});
+    shared["im_log_data"] = serde_json::json!([{ "v": 2, "key": { "_id": 1 }, "name": "_id_" }, { "v": 2, "key": { "other_at": 1 }, "name": "policyc:billing:ttl:log_data", "expireAfterSeconds": 60, "partialFilterExpression": { "legalHold": false } }]);
+    let s5 = dir.path().join("s5.json");
+    std::fs::write(&s5, shared.to_string()).unwrap();
+    let s6 = dir.path().join("s6.json");
+    let (ok, out) = harness(&js, s5.to_str().unwrap(), &s6);
+    assert!(ok, "{out}");
+    let after: Value = serde_json::from_str(&std::fs::read_to_string(&s6).unwrap()).unwrap();
+    let names: Vec<&str> =
+        after["im_log_data"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["_id_", "policyc:billing:ttl:log_data", "policyc:tencent_im:ttl:log_data"]);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use super::{Ctx, Outcome, compile_all};
 use crate::backend::{self, OutputFile};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Arguments of `build`.
@@ -11,7 +12,10 @@ pub struct Args {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Output directory. With one input file its outputs go straight into it; with several,
-    /// into one subdirectory per file (named after the file).
+    /// into one subdirectory per file (named after the file; two inputs with one file name are
+    /// refused). Each policy's directory is replaced as a whole, atomically (file by file when it
+    /// holds other files too); files of a previous build it no longer produces are removed (only
+    /// those listed in `.policyc-manifest`).
     #[arg(long, short)]
     pub out: PathBuf,
     /// Write Rust types.
@@ -43,11 +47,26 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         return outcome;
     }
     let several = compiled.len() > 1;
+    let dir_of = |path: &PathBuf| if several { args.out.join(super::stem(path)) } else { args.out.clone() };
+    // Two inputs with one file name would share (and mix) one output directory: refuse before
+    // writing anything.
+    let mut owners: BTreeMap<PathBuf, &PathBuf> = BTreeMap::new();
+    for (path, _) in &compiled {
+        if let Some(first) = owners.insert(dir_of(path), path) {
+            eprintln!(
+                "error: `{}` and `{}` would both be written to `{}`; build them with separate --out directories",
+                first.display(),
+                path.display(),
+                dir_of(path).display()
+            );
+            return Outcome::UsageOrIo;
+        }
+    }
     for (path, c) in &compiled {
         let Some(policy) = &c.policy else { continue };
         let files: Vec<OutputFile> = backend::generate(policy, &args.targets());
-        let dir = if several { args.out.join(super::stem(path)) } else { args.out.clone() };
-        if let Err(e) = backend::write_all(&dir, &files) {
+        let dir = dir_of(path);
+        if let Err(e) = backend::write_set(&dir, &files) {
             eprintln!("error: cannot write to `{}`: {e}", dir.display());
             outcome = outcome.max(Outcome::UsageOrIo);
         }

@@ -51,7 +51,9 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     });
     let problem = threshold.and_then(|t| diff::gate(&old, &new, &changes, t));
     match ctx.format {
-        Format::Json | Format::Sarif => println!("{}", json_report(&old, &new, &changes, threshold, problem.as_deref())),
+        Format::Json | Format::Sarif => {
+            println!("{}", json_report(&old, &new, &changes, threshold, problem.as_deref()))
+        }
         Format::Human | Format::Short => print!("{}", human_report(&old, &new, &changes)),
     }
     let mut outcome = Outcome::Ok;

@@ -1,6 +1,7 @@
 //! `policyc lifecycle merge EXISTING POLICY [--bucket B]`: a lifecycle configuration to PUT
 //! that keeps the bucket's existing rules not owned by the policy (IDs not starting with
-//! `policyc:`) and replaces the policy's own. A PUT replaces the whole configuration, so apply
+//! `policyc:<policy>:`, other policies' included) and replaces the policy's own. Input it cannot
+//! represent faithfully (a DTD, processing instructions, an unknown root…) is refused, exit 2. A PUT replaces the whole configuration, so apply
 //! the merged one, never the generated one alone on a bucket that has other rules.
 
 use super::{Ctx, Outcome, compile_all};
@@ -72,9 +73,9 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         }
     };
     let merged = if text.trim_start().starts_with('{') {
-        object_storage::merge_json(&text, rules)
+        object_storage::merge_json(&text, &p.id, rules)
     } else {
-        object_storage::merge_xml(&text, rules)
+        object_storage::merge_xml(&text, &p.id, rules)
     };
     let merged = match merged {
         Ok(m) => m,

@@ -12,8 +12,6 @@
 
 use crate::model::{Anchor, Bound, Clock, Duration, Rule, Unit};
 use crate::semantics;
-use std::collections::BTreeMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// How a new value relates to the old one, in every scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,38 +38,10 @@ impl Cmp {
 }
 
 /// Shortest and longest length, in days, of `months` calendar months over every start date
-/// (month ends clamp). The Gregorian calendar repeats every 400 years, and only the start days
-/// 1 and 28-31 can give extremes (for other days the length equals the length from day 1).
+/// ([`semantics::month_span_days`]).
 pub fn month_span_days(months: u64) -> (i64, i64) {
-    // Each count is computed once per process (a policy uses few distinct periods).
-    static CACHE: OnceLock<Mutex<BTreeMap<u64, (i64, i64)>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(v) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(&months) {
-        return *v;
-    }
-    let v = compute_month_span_days(months);
-    cache.lock().unwrap_or_else(PoisonError::into_inner).insert(months, v);
-    v
-}
-
-fn compute_month_span_days(months: u64) -> (i64, i64) {
-    // Durations are at most 100,000 years (the checker's bound), far inside i64.
-    let months = i64::try_from(months).unwrap_or(i64::MAX / 1_000_000);
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    for year in 2000..2400 {
-        for month in 1..=12u32 {
-            for day in [1u32, 28, 29, 30, 31] {
-                if day > semantics::days_in_month(year, month) {
-                    continue;
-                }
-                let start = semantics::days_from_civil(year, month, day) * 86_400;
-                let len = (semantics::add_months(start, months) - start) / 86_400;
-                lo = lo.min(len);
-                hi = hi.max(len);
-            }
-        }
-    }
-    (lo, hi)
+    let (lo, hi) = semantics::month_span_days(months);
+    (i64::try_from(lo).unwrap_or(i64::MAX), i64::try_from(hi).unwrap_or(i64::MAX))
 }
 
 /// True when `a` is never longer than `b`, from any start instant.

@@ -161,6 +161,7 @@ impl Cx<'_> {
                 }
             }
         }
+        entries.shrink_to_fit();
         LText { entries, span }
     }
 
@@ -369,6 +370,8 @@ impl Cx<'_> {
             };
             stmts.extend(stmt);
         }
+        // The tree of a large file lives until it is checked: no spare capacity per item.
+        stmts.shrink_to_fit();
         Category { name, stmts, span }
     }
 
@@ -403,6 +406,7 @@ impl Cx<'_> {
                 }
             }
         }
+        f.attrs.shrink_to_fit();
         f
     }
 

@@ -1,6 +1,6 @@
 // MongoDB TTL indexes: run with `mongosh "$MONGODB_URI" stores/mongodb.js`.
 //
-// Idempotent: an index policyc owns (name starting `policyc:`) is left alone when it already
+// Idempotent: an index of this policy (name starting `policyc:<policy>:`) is left alone when it already
 // matches, changed in place with `collMod` when only expireAfterSeconds differs, and dropped and
 // recreated when its key or partial filter differs (collMod cannot change those).
 //
@@ -22,7 +22,7 @@ const policycTtlIndexes = [
   // 7 days after `requested_at`; deleted within about 60 s (monitor interval) after that.
   {
     collection: "im_log_data",
-    name: "policyc:ttl:log_data",
+    name: "policyc:tencent_im:ttl:log_data",
     key: { "requested_at": 1 },
     expireAfterSeconds: 604800,
     partialFilterExpression: { "legalHold": false },
@@ -31,7 +31,7 @@ const policycTtlIndexes = [
   // 2 days after `measured_at`; deleted within about 60 s (monitor interval) after that.
   {
     collection: "im_monitoring_data",
-    name: "policyc:ttl:monitoring_data",
+    name: "policyc:tencent_im:ttl:monitoring_data",
     key: { "measured_at": 1 },
     expireAfterSeconds: 172800,
     partialFilterExpression: { "legalHold": false },
@@ -40,7 +40,7 @@ const policycTtlIndexes = [
   // At `purge_at` (exact end computed by the application); worst case about 60 s after it.
   {
     collection: "im_configuration_data",
-    name: "policyc:ttl:configuration_data",
+    name: "policyc:tencent_im:ttl:configuration_data",
     key: { "purge_at": 1 },
     expireAfterSeconds: 0,
     partialFilterExpression: { "legalHold": false, "purge_at": { $exists: true } },

@@ -646,7 +646,24 @@ END",
 /// runs (every N minutes or hours, daily, weekly) maps exactly; a fixed day of the month maps to
 /// `EVERY 1 MONTH`; anything else runs at its shortest gap from its first run, at least as often
 /// as asked, with a note. Returns (interval, start, note).
-fn mysql_every(cron: &str) -> (String, String, Option<String>) {
+/// (interval, start, note) of a MariaDB event schedule.
+type EventEvery = (String, String, Option<String>);
+
+fn mysql_every(cron: &str) -> EventEvery {
+    use std::collections::BTreeMap;
+    use std::sync::{Mutex, OnceLock, PoisonError};
+    // The cadence scans years of runs; a policy has few distinct schedules but one per job.
+    static CACHE: OnceLock<Mutex<BTreeMap<String, EventEvery>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(v) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(cron) {
+        return v.clone();
+    }
+    let v = mysql_every_uncached(cron);
+    cache.lock().unwrap_or_else(PoisonError::into_inner).insert(cron.to_string(), v.clone());
+    v
+}
+
+fn mysql_every_uncached(cron: &str) -> EventEvery {
     let unit = |g: i64| {
         if g % 1_440 == 0 {
             format!("{} DAY", g / 1_440)

@@ -446,33 +446,16 @@ fn latest_start(d: &dyn Dialect, k: &Clock, now: &str) -> String {
     }
 }
 
-/// The fewest days `months` calendar months can span (over a whole 400-year cycle): if
-/// `start + months <= now` then `start <= now - min_span_days(months)` days, because adding
-/// months keeps the time of day.
+/// The fewest days `months` calendar months can span: if `start + months <= now` then
+/// `start <= now - min_span_days(months)` days, because adding months keeps the time of day.
 pub fn min_span_days(months: u64) -> u64 {
-    let m = i64::try_from(months).unwrap_or(i64::MAX / 2);
-    (0..146_097i64)
-        .map(|day| {
-            let t = day * 86_400;
-            (semantics::add_months(t, m) - t) / 86_400
-        })
-        .min()
-        .and_then(|v| u64::try_from(v).ok())
-        .unwrap_or(0)
+    semantics::month_span_days(months).0
 }
 
-/// The most days `months` calendar months can span (over a whole 400-year cycle, rounded up):
-/// a start that many days before now is due whatever its day of month.
+/// The most days `months` calendar months can span: a start that many days before now is due
+/// whatever its day of month.
 pub fn max_span_days(months: u64) -> u64 {
-    let m = i64::try_from(months).unwrap_or(i64::MAX / 2);
-    (0..146_097i64)
-        .map(|day| {
-            let t = day * 86_400;
-            (semantics::add_months(t, m) - t + 86_399) / 86_400
-        })
-        .max()
-        .and_then(|v| u64::try_from(v).ok())
-        .unwrap_or(u64::MAX / 86_400)
+    semantics::month_span_days(months).1
 }
 
 /// Seconds in a duration, calendar months counted at their longest (31 days): an upper bound.

@@ -39,40 +39,10 @@ pub fn span(d: Duration) -> (u64, u64) {
     }
 }
 
-/// Shortest and longest span of `n` calendar months. Within a month every day up to the 28th
-/// gives the same span as the 1st (no clamping), so the 1st and the 29th–31st of every month of
-/// a 400-year Gregorian cycle cover every case.
+/// Shortest and longest span in seconds of `n` calendar months.
 fn month_span(n: u64) -> (u64, u64) {
-    use std::collections::BTreeMap;
-    use std::sync::{Mutex, OnceLock};
-    // Checking a large policy asks for the same few spans many times.
-    static CACHE: OnceLock<Mutex<BTreeMap<u64, (u64, u64)>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(BTreeMap::new()));
-    if let Some(v) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&n) {
-        return *v;
-    }
-    let v = month_span_uncached(n);
-    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(n, v);
-    v
-}
-
-fn month_span_uncached(n: u64) -> (u64, u64) {
-    let n = i64::try_from(n).unwrap_or(i64::MAX / 4).min(1_200_000);
-    let (mut lo, mut hi) = (i64::MAX, 0i64);
-    for y in 2000..2400 {
-        for m in 1..=12 {
-            for d in [1, 29, 30, 31] {
-                if d > semantics::days_in_month(y, m) {
-                    continue;
-                }
-                let t = semantics::days_from_civil(y, m, d) * 86_400;
-                let s = semantics::add_months(t, n) - t;
-                lo = lo.min(s);
-                hi = hi.max(s);
-            }
-        }
-    }
-    (u64::try_from(lo).unwrap_or(0), u64::try_from(hi).unwrap_or(0))
+    let (lo, hi) = semantics::month_span_days(n);
+    (lo.saturating_mul(DAY), hi.saturating_mul(DAY))
 }
 
 /// The tolerance in seconds (its shortest length, for calendar units); zero when absent.

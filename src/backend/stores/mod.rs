@@ -22,8 +22,16 @@ pub const PURGE_AT: &str = "purge_at";
 /// (`true`) is outside the TTL index's partial filter and so never expires.
 pub const LEGAL_HOLD_FIELD: &str = "legalHold";
 /// Prefix of the IDs of the lifecycle rules (and the names of the MongoDB indexes) policyc
-/// owns; `policyc lifecycle merge` replaces those and keeps every other rule.
+/// generates; the policy's name follows ([`owner_prefix`]).
 pub const RULE_ID_PREFIX: &str = "policyc:";
+
+/// Prefix of every lifecycle rule ID and MongoDB index name generated for the policy `policy_id`,
+/// `policyc:<policy>:`: policies sharing a bucket or a collection never replace each other's, and
+/// `policyc lifecycle merge` replaces exactly this policy's rules. Policy names are identifiers
+/// (no `:`), so no policy's prefix starts another's.
+pub fn owner_prefix(policy_id: &str) -> String {
+    format!("{RULE_ID_PREFIX}{policy_id}:")
+}
 
 /// Every file under `stores/`, for the stores the policy binds categories to.
 pub fn generate(policy: &Policy) -> Vec<OutputFile> {

@@ -63,7 +63,7 @@ fn js(s: &str) -> String {
 
 const HEADER: &str = r#"// MongoDB TTL indexes: run with `mongosh "$MONGODB_URI" stores/mongodb.js`.
 //
-// Idempotent: an index policyc owns (name starting `policyc:`) is left alone when it already
+// Idempotent: an index of this policy (name starting `policyc:<policy>:`) is left alone when it already
 // matches, changed in place with `collMod` when only expireAfterSeconds differs, and dropped and
 // recreated when its key or partial filter differs (collMod cannot change those).
 //
@@ -165,7 +165,7 @@ pub fn generate(policy: &Policy) -> OutputFile {
             "  {{\n    collection: {},\n    name: {},\n    key: {{ {}: 1 }},\n    expireAfterSeconds: {},\n    \
              partialFilterExpression: {{ {} }},\n  }},\n",
             js(name),
-            js(&format!("{}ttl:{}", super::RULE_ID_PREFIX, c.name)),
+            js(&format!("{}ttl:{}", super::owner_prefix(&policy.id), c.name)),
             js(field),
             seconds,
             filter

@@ -5,9 +5,9 @@
 //! Each bound prefix gets a rule with `Expiration` in whole days (rounded per
 //! [`convert::ttl`]), `NoncurrentVersionExpiration` (on a versioned bucket expiration only adds
 //! a delete marker; the data stays as a noncurrent version until this removes it) and
-//! `AbortIncompleteMultipartUpload`. Rule IDs start with [`RULE_ID_PREFIX`] so that
-//! `policyc lifecycle merge` can replace them and keep every other rule: a PUT replaces the
-//! bucket's whole configuration.
+//! `AbortIncompleteMultipartUpload`. Rule IDs start with `policyc:<policy>:`
+//! ([`owner_prefix`]) so that `policyc lifecycle merge` can replace this policy's rules and keep
+//! every other rule, other policies' included: a PUT replaces the bucket's whole configuration.
 //!
 //! Legal hold: lifecycle filters cannot exclude a tag, so held objects are protected by the
 //! engine's Object Lock legal hold (`PutObjectLegalHold`), which lifecycle actions never
@@ -15,7 +15,7 @@
 //! noncurrent versions until the hold is lifted.
 
 use super::convert::{self, DAY, Ttl};
-use super::{OutputFile, RULE_ID_PREFIX, bound, describe};
+use super::{OutputFile, RULE_ID_PREFIX, bound, describe, owner_prefix};
 use crate::model::{Location, Policy, Rule, StoreKind};
 use std::collections::BTreeMap;
 
@@ -27,7 +27,7 @@ pub const ABORT_MULTIPART_DAYS: u64 = 1;
 /// One lifecycle rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifecycleRule {
-    /// `policyc:<category>` (with `:<n>` for a second prefix of the same category).
+    /// `policyc:<policy>:<category>` (with `:<n>` for a second prefix of the same category).
     pub id: String,
     /// The category.
     pub category: String,
@@ -72,7 +72,7 @@ pub fn buckets(policy: &Policy) -> BTreeMap<String, Vec<LifecycleRule>> {
             _ => convert::window(&c.retention).and_then(|w| convert::ttl(w, DAY).ok()),
         };
         let rules = out.entry(name.clone()).or_default();
-        let base = format!("{RULE_ID_PREFIX}{}", c.name);
+        let base = format!("{}{}", owner_prefix(&policy.id), c.name);
         let n = rules.iter().filter(|r| r.category == c.name).count();
         let id = if n == 0 { base } else { format!("{base}:{}", n + 1) };
         rules.push(LifecycleRule {
@@ -183,46 +183,115 @@ pub enum MergeError {
     Malformed(String),
 }
 
-/// Keeps the `<Rule>` elements of `existing` (S3 XML) whose `<ID>` does not start with
-/// [`RULE_ID_PREFIX`], verbatim, and appends `rules`: the result replaces the bucket's
-/// configuration without losing rules the policy does not own.
-pub fn merge_xml(existing: &str, rules: &[LifecycleRule]) -> Result<String, MergeError> {
-    if !existing.contains("<LifecycleConfiguration") {
-        return Err(MergeError::Malformed("no `<LifecycleConfiguration>` element".into()));
+/// The namespace of S3 lifecycle configurations.
+pub const S3_NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+/// True when the rule with this ID is the policy's: its ID starts with the policy's
+/// [`owner_prefix`], or it is a rule written before IDs named the policy (`policyc:<category>`
+/// or `policyc:<category>:<n>`) for a category whose rules this merge brings.
+fn owned(id: &str, policy_id: &str, rules: &[LifecycleRule]) -> bool {
+    if id.starts_with(&owner_prefix(policy_id)) {
+        return true;
+    }
+    let Some(rest) = id.strip_prefix(RULE_ID_PREFIX) else { return false };
+    let (category, n) = rest.split_once(':').unwrap_or((rest, "2"));
+    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && rules.iter().any(|r| r.category == category)
+}
+
+/// Keeps the `<Rule>` elements of `existing` (S3 XML) that are not the policy's (see
+/// [`owner_prefix`]), unchanged in meaning, and appends `rules`: the result replaces the bucket's
+/// configuration without losing other rules, other policies' included.
+///
+/// The document is parsed as XML (namespaces, CDATA, comments and character references as XML
+/// defines them) and written anew. Input it cannot write back faithfully is refused: a DTD,
+/// processing instructions, a root other than `LifecycleConfiguration`, elements outside its
+/// namespace, attributes, mixed content, or anything but `Rule` elements in the root. Comments
+/// are dropped (a commented-out rule stays out).
+pub fn merge_xml(existing: &str, policy_id: &str, rules: &[LifecycleRule]) -> Result<String, MergeError> {
+    let bad = |m: &str| MergeError::Malformed(m.to_string());
+    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(existing, opts).map_err(|e| bad(&e.to_string()))?;
+    let root = doc.root_element();
+    // roxmltree accepts an empty `<!DOCTYPE>`; any DTD is refused here.
+    if existing[..root.range().start].contains("<!DOCTYPE") {
+        return Err(bad("a DTD is not supported"));
+    }
+    if let Some(pi) = doc.descendants().find(|n| n.is_pi()) {
+        let target = pi.pi().map_or("", |p| p.target);
+        return Err(bad(&format!("processing instruction `<?{target}` is not supported")));
+    }
+    let ns = root.tag_name().namespace();
+    if root.tag_name().name() != "LifecycleConfiguration" || !matches!(ns, None | Some(S3_NS)) {
+        return Err(bad(&format!(
+            "the root element is `{}`, not an S3 `LifecycleConfiguration`",
+            root.tag_name().name()
+        )));
+    }
+    for n in root.descendants().filter(|n| n.is_element()) {
+        if n.tag_name().namespace() != ns {
+            return Err(bad(&format!("element `{}` is outside the lifecycle namespace", n.tag_name().name())));
+        }
+        if let Some(a) = n.attributes().next() {
+            return Err(bad(&format!("attribute `{}` of `{}` is not supported", a.name(), n.tag_name().name())));
+        }
     }
     let mut kept = String::new();
-    let mut rest = existing;
-    while let Some(start) = rest.find("<Rule>") {
-        let Some(len) = rest[start..].find("</Rule>") else {
-            return Err(MergeError::Malformed("a `<Rule>` is not closed".into()));
-        };
-        let block = &rest[start..start + len + "</Rule>".len()];
-        let id = block
-            .split_once("<ID>")
-            .and_then(|(_, after)| after.split_once("</ID>"))
-            .map(|(id, _)| id.trim())
-            .unwrap_or("");
-        if !id.starts_with(RULE_ID_PREFIX) {
-            kept.push_str("  ");
-            kept.push_str(block);
-            kept.push('\n');
+    for child in root.children() {
+        if child.is_comment() || (child.is_text() && child.text().is_some_and(|t| t.trim().is_empty())) {
+            continue;
         }
-        rest = &rest[start + block.len()..];
+        if !child.is_element() || child.tag_name().name() != "Rule" {
+            return Err(bad("the configuration holds something other than `Rule` elements"));
+        }
+        let ids: Vec<String> = child
+            .children()
+            .filter(|n| n.is_element() && n.tag_name().name() == "ID")
+            .map(|n| n.children().filter(|t| t.is_text()).filter_map(|t| t.text()).collect())
+            .collect();
+        if ids.len() > 1 {
+            return Err(bad("a `Rule` has several `ID` elements"));
+        }
+        if ids.first().is_some_and(|id| owned(id, policy_id, rules)) {
+            continue;
+        }
+        write_element(&mut kept, child, 1)?;
     }
     kept.push_str(&xml_rules(rules));
     Ok(xml_document(&kept))
 }
 
+/// Writes an element (by its local name; the document's one namespace is declared on the root)
+/// with its element children indented, or its text when it has none. Comments are dropped.
+fn write_element(out: &mut String, n: roxmltree::Node<'_, '_>, depth: usize) -> Result<(), MergeError> {
+    let name = n.tag_name().name();
+    let indent = "  ".repeat(depth);
+    let elements: Vec<_> = n.children().filter(|c| c.is_element()).collect();
+    let text: String = n.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+    if elements.is_empty() {
+        out.push_str(&format!("{indent}<{name}>{}</{name}>\n", xml_escape(&text)));
+        return Ok(());
+    }
+    if !text.trim().is_empty() {
+        return Err(MergeError::Malformed(format!("`{name}` mixes text and elements")));
+    }
+    out.push_str(&format!("{indent}<{name}>\n"));
+    for e in elements {
+        write_element(out, e, depth + 1)?;
+    }
+    out.push_str(&format!("{indent}</{name}>\n"));
+    Ok(())
+}
+
 /// [`merge_xml`] for the JSON form (`{"Rules": [...]}` as `aws s3api
 /// get-bucket-lifecycle-configuration` prints it).
-pub fn merge_json(existing: &str, rules: &[LifecycleRule]) -> Result<String, MergeError> {
+pub fn merge_json(existing: &str, policy_id: &str, rules: &[LifecycleRule]) -> Result<String, MergeError> {
     let v: serde_json::Value = serde_json::from_str(existing).map_err(|e| MergeError::Malformed(e.to_string()))?;
     let Some(old) = v.get("Rules").and_then(|r| r.as_array()) else {
         return Err(MergeError::Malformed("no `Rules` array".into()));
     };
     let mut out: Vec<serde_json::Value> = old
         .iter()
-        .filter(|r| !r.get("ID").and_then(|i| i.as_str()).is_some_and(|i| i.starts_with(RULE_ID_PREFIX)))
+        .filter(|r| !r.get("ID").and_then(|i| i.as_str()).is_some_and(|i| owned(i, policy_id, rules)))
         .cloned()
         .collect();
     out.extend(json_rules(rules));
@@ -238,7 +307,7 @@ mod tests {
 
     fn ours() -> Vec<LifecycleRule> {
         vec![LifecycleRule {
-            id: "policyc:log_data".into(),
+            id: "policyc:im:log_data".into(),
             category: "log_data".into(),
             prefix: "logs/".into(),
             ttl: Some(Ttl { value: 7, seconds: 7 * DAY, late_by: 0, early_by: 0 }),
@@ -246,27 +315,77 @@ mod tests {
         }]
     }
 
+    fn ids(xml: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        doc.descendants().filter(|n| n.tag_name().name() == "ID").map(|n| n.text().unwrap_or("").to_string()).collect()
+    }
+
     #[test]
     fn merge_keeps_foreign_rules_and_replaces_ours() {
         let existing = r#"<?xml version="1.0" encoding="UTF-8"?>
-<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ID>archive</ID><Filter><Prefix>old/</Prefix></Filter><Status>Enabled</Status><Transition><Days>30</Days><StorageClass>GLACIER</StorageClass></Transition></Rule><Rule><ID>policyc:log_data</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>90</Days></Expiration></Rule></LifecycleConfiguration>"#;
-        let merged = merge_xml(existing, &ours()).unwrap();
+<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ID>archive</ID><Filter><Prefix>old/</Prefix></Filter><Status>Enabled</Status><Transition><Days>30</Days><StorageClass>GLACIER</StorageClass></Transition></Rule><Rule><ID>policyc:im:log_data</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>90</Days></Expiration></Rule></LifecycleConfiguration>"#;
+        let merged = merge_xml(existing, "im", &ours()).unwrap();
         assert!(merged.contains("<ID>archive</ID>"));
         assert!(merged.contains("<StorageClass>GLACIER</StorageClass>"));
-        assert_eq!(merged.matches("<ID>policyc:log_data</ID>").count(), 1);
+        assert_eq!(merged.matches("<ID>policyc:im:log_data</ID>").count(), 1);
         assert!(merged.contains("<Days>7</Days>") && !merged.contains("<Days>90</Days>"));
         // Merging again changes nothing.
-        assert_eq!(merge_xml(&merged, &ours()).unwrap(), merged);
-        assert!(merge_xml("<Other/>", &ours()).is_err());
-        assert!(merge_xml("<LifecycleConfiguration><Rule><ID>x</ID>", &ours()).is_err());
+        assert_eq!(merge_xml(&merged, "im", &ours()).unwrap(), merged);
+        assert!(merge_xml("<Other/>", "im", &ours()).is_err());
+        assert!(merge_xml("<LifecycleConfiguration><Rule><ID>x</ID>", "im", &ours()).is_err());
+    }
+
+    #[test]
+    fn merge_reads_xml_as_xml() {
+        let existing = r#"<?xml version="1.0"?>
+<!-- <Rule><ID>resurrected</ID></Rule> -->
+<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"
+    xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Rule ><ID>spaced</ID><Status>Enabled</Status></Rule >
+  <s3:Rule><s3:ID>prefixed</s3:ID><s3:Status>Enabled</s3:Status></s3:Rule>
+  <!-- <Rule><ID>commented</ID></Rule> -->
+  <Rule><ID><![CDATA[cdata-id]]></ID><Status>Enabled</Status></Rule>
+  <Rule><ID>policyc:other:log_data</ID><Status>Enabled</Status></Rule>
+  <Rule><ID>policyc:log_data</ID><Status>Enabled</Status></Rule>
+  <Rule><ID>a &amp; b</ID><Status>Enabled</Status></Rule>
+</LifecycleConfiguration>"#;
+        let merged = merge_xml(existing, "im", &ours()).unwrap();
+        assert_eq!(
+            ids(&merged),
+            ["spaced", "prefixed", "cdata-id", "policyc:other:log_data", "a & b", "policyc:im:log_data"],
+            "{merged}"
+        );
+        assert!(!merged.contains("commented") && !merged.contains("resurrected"));
+        assert_eq!(merge_xml(&merged, "im", &ours()).unwrap(), merged);
+    }
+
+    #[test]
+    fn merge_refuses_what_it_cannot_write_back() {
+        let rule = "<Rule><ID>x</ID><Status>Enabled</Status></Rule>";
+        for bad in [
+            format!("<!DOCTYPE LifecycleConfiguration><LifecycleConfiguration>{rule}</LifecycleConfiguration>"),
+            "<!DOCTYPE l [<!ENTITY e \"x\">]><LifecycleConfiguration><Rule><ID>&e;</ID></Rule></LifecycleConfiguration>"
+                .to_string(),
+            format!("<?xml-stylesheet href=\"a\"?><LifecycleConfiguration>{rule}</LifecycleConfiguration>"),
+            format!("<LifecycleConfiguration>{rule}<?pi x?></LifecycleConfiguration>"),
+            format!("<ReplicationConfiguration>{rule}</ReplicationConfiguration>"),
+            format!("<LifecycleConfiguration xmlns=\"urn:other\">{rule}</LifecycleConfiguration>"),
+            format!("<LifecycleConfiguration><Other/>{rule}</LifecycleConfiguration>"),
+            format!("<LifecycleConfiguration>text{rule}</LifecycleConfiguration>"),
+            "<LifecycleConfiguration><Rule a=\"1\"><ID>x</ID></Rule></LifecycleConfiguration>".to_string(),
+            "<LifecycleConfiguration><Rule><ID>x</ID><ID>y</ID></Rule></LifecycleConfiguration>".to_string(),
+            "<LifecycleConfiguration><Rule>t<ID>x</ID></Rule></LifecycleConfiguration>".to_string(),
+        ] {
+            assert!(merge_xml(&bad, "im", &ours()).is_err(), "accepted: {bad}");
+        }
     }
 
     #[test]
     fn merge_json_form() {
-        let existing = r#"{"Rules":[{"ID":"archive","Status":"Enabled","Filter":{"Prefix":"old/"}},{"ID":"policyc:old","Status":"Enabled","Filter":{"Prefix":"x/"}}]}"#;
-        let merged: serde_json::Value = serde_json::from_str(&merge_json(existing, &ours()).unwrap()).unwrap();
+        let existing = r#"{"Rules":[{"ID":"archive","Status":"Enabled","Filter":{"Prefix":"old/"}},{"ID":"policyc:im:old","Status":"Enabled","Filter":{"Prefix":"x/"}},{"ID":"policyc:other:log_data","Status":"Enabled","Filter":{"Prefix":"y/"}}]}"#;
+        let merged: serde_json::Value = serde_json::from_str(&merge_json(existing, "im", &ours()).unwrap()).unwrap();
         let ids: Vec<&str> = merged["Rules"].as_array().unwrap().iter().map(|r| r["ID"].as_str().unwrap()).collect();
-        assert_eq!(ids, ["archive", "policyc:log_data"]);
+        assert_eq!(ids, ["archive", "policyc:other:log_data", "policyc:im:log_data"]);
     }
 
     #[test]
