@@ -9,6 +9,9 @@ use rustls::{CertificateError, DigitallySignedStruct, Error as TlsError, Signatu
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// How long connecting (TCP and TLS handshake) may take.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// How a connection uses TLS (the names of PostgreSQL's `sslmode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TlsMode {
@@ -356,7 +359,10 @@ pub fn redis_client(url: &str, opts: &ConnectOptions) -> Result<redis::Client, R
 /// Connects to Redis as [`redis_client`] says; errors are plain and hold no password.
 pub fn redis_connect(url: &str, opts: &ConnectOptions) -> Result<redis::Connection, RunError> {
     let secrets: Vec<String> = UrlParts::parse(url).secrets().into_iter().chain(opts.password.clone()).collect();
-    redis_client(url, opts)?.get_connection().map_err(|e| RunError(scrub(&explain(e).0, &secrets)))
+    // Bounded: a server that never answers the TLS handshake (a plain port) would hang us.
+    redis_client(url, opts)?
+        .get_connection_with_timeout(CONNECT_TIMEOUT)
+        .map_err(|e| RunError(scrub(&explain(e).0, &secrets)))
 }
 
 /// An error and its causes on one line (drivers often put the reason in the cause).

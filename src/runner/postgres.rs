@@ -27,6 +27,9 @@ impl Pg {
             .render()
             .parse()
             .map_err(|e| RunError(format!("invalid PostgreSQL URL `{}`: {e}", conn::redact_url(url))))?;
+        if cfg.get_connect_timeout().is_none() {
+            cfg.connect_timeout(conn::CONNECT_TIMEOUT);
+        }
         if let Some(p) = &opts.password {
             cfg.password(p);
         } else if cfg.get_password().is_none()
