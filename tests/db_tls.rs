@@ -141,6 +141,12 @@ fn common_checks(cmd: &[&str], url: &str, password: &str, pw_env: &str, pki: &Pk
     let line = out.lines().find(|l| l.contains("error")).unwrap_or_default();
     assert!(line.contains("the server's certificate is not trusted") && line.contains("--ca-file"), "{out}");
     assert!(line.contains("not signed by a trusted certificate authority"), "{out}");
+    // A CA file alone means verify-full.
+    let (code, out) = run(&["--ca-file", other, "--password-file", pf], url, &[]);
+    assert_eq!(code, 2, "--ca-file alone: {out}");
+    assert!(out.contains("the server's certificate is not trusted"), "{out}");
+    let (code, out) = run(&["--ca-file", ca, "--password-file", pf], url, &[]);
+    assert!(ok.contains(&code), "--ca-file alone, the right CA: {code}\n{out}");
     // The right CA but a host name the certificate does not give.
     let local = with_host(url, "127.0.0.1", "localhost");
     let (code, out) = run(&["--tls-mode", "verify-full", "--ca-file", ca, "--password-file", pf], &local, &[]);
@@ -218,6 +224,8 @@ fn postgres_over_tls() {
     db.exec(&format!("DO $$ BEGIN CREATE ROLE {role} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"))
         .unwrap();
     db.exec(&format!("ALTER ROLE {role} LOGIN PASSWORD '{password}'")).unwrap();
+    // `verify` only reads, whatever other tests left in the database.
+    db.exec(&format!("GRANT pg_read_all_data TO {role}")).unwrap();
     db.exec(&format!("ALTER SYSTEM SET ssl_cert_file = '{}'", crt.display())).unwrap();
     db.exec(&format!("ALTER SYSTEM SET ssl_key_file = '{}'", key.display())).unwrap();
     db.exec("ALTER SYSTEM SET ssl = on").unwrap();
@@ -398,6 +406,13 @@ fn redis_over_tls() {
     let (code, out) = run(&["--redis-url", &local, "--ca-file", ca, "--password-file", pf], &[]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("the server's certificate is not trusted: it does not name the host"), "{out}");
+    // A CA file makes a redis:// URL verify-full.
+    let plain = format!("redis://127.0.0.1:{port}/0");
+    let (code, out) = run(&["--redis-url", &plain, "--ca-file", other, "--password-file", pf], &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("the server's certificate is not trusted"), "{out}");
+    let (code, out) = run(&["--redis-url", &plain, "--ca-file", ca, "--password-file", pf], &[]);
+    assert_eq!(code, 0, "{out}");
     // require: no CA; REDIS_URL (with its password) instead of --redis-url.
     let plain_scheme = format!("redis://:{password}@127.0.0.1:{port}/0");
     let (code, out) = run(&["--tls-mode", "require"], &[("REDIS_URL", &plain_scheme)]);

@@ -326,7 +326,12 @@ pub fn redis_client(url: &str, opts: &ConnectOptions) -> Result<redis::Client, R
         "rediss" => TlsMode::VerifyFull,
         _ => return Err(RunError(format!("invalid Redis URL `{}`: expected redis:// or rediss://", redact_url(url)))),
     };
-    let mode = opts.tls_mode.unwrap_or(url_mode);
+    let mode = match opts.tls_mode {
+        Some(m) => m,
+        // A CA given is a CA to verify against.
+        None if url_mode == TlsMode::Disable && opts.ca_file.is_some() => TlsMode::VerifyFull,
+        None => url_mode,
+    };
     let target = match mode {
         TlsMode::Disable => format!("redis://{rest}"),
         TlsMode::Prefer | TlsMode::Require => format!("rediss://{rest}#insecure"),

@@ -17,12 +17,14 @@ impl My {
         let mut u = UrlParts::parse(&url.replacen("mariadb://", "mysql://", 1));
         let url_mode = u.take(&["ssl-mode", "ssl_mode", "sslmode"]);
         let url_ca = u.take(&["ssl-ca", "ssl_ca", "sslrootcert"]);
+        let ca = opts.ca_file.clone().or(url_ca.map(PathBuf::from));
         let mode = match (opts.tls_mode, url_mode) {
             (Some(m), _) => m,
             (None, Some(m)) => TlsMode::parse(&m)?,
+            // A CA given is a CA to verify against.
+            (None, None) if ca.is_some() => TlsMode::VerifyFull,
             (None, None) => TlsMode::Disable,
         };
-        let ca = opts.ca_file.clone().or(url_ca.map(PathBuf::from));
         let parsed = mysql::Opts::from_url(&u.render())
             .map_err(|e| RunError(format!("invalid MySQL URL `{}`: {e}", conn::redact_url(url))))?;
         let mut b = mysql::OptsBuilder::from_opts(parsed.clone());

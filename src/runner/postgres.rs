@@ -17,12 +17,14 @@ impl Pg {
         let mut u = UrlParts::parse(url);
         let url_mode = u.take(&["sslmode"]);
         let url_ca = u.take(&["sslrootcert"]);
+        let ca = opts.ca_file.clone().or(url_ca.map(PathBuf::from));
         let mode = match (opts.tls_mode, url_mode) {
             (Some(m), _) => m,
             (None, Some(m)) => TlsMode::parse(&m)?,
+            // A CA given is a CA to verify against.
+            (None, None) if ca.is_some() => TlsMode::VerifyFull,
             (None, None) => TlsMode::Prefer,
         };
-        let ca = opts.ca_file.clone().or(url_ca.map(PathBuf::from));
         let mut cfg: postgres::Config = u
             .render()
             .parse()
