@@ -434,3 +434,43 @@ fn redis_over_tls() {
     assert_eq!(code, 2, "{out}");
     assert!(!out.contains(&format!("wrong{password}")), "{out}");
 }
+
+#[test]
+fn urls_come_from_the_environment_and_are_never_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let pol = policy(dir.path(), "postgres");
+    let pol = pol.to_str().unwrap();
+    // No URL anywhere: a usage error that says where one may come from.
+    let (code, out) = cli(&["setup", pol], &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("DATABASE_URL"), "{out}");
+    let (code, out) = cli(&["verify", pol], &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("REDIS_URL"), "{out}");
+    // An unknown mode is refused by the argument parser.
+    let (code, out) = cli(&["verify", "--tls-mode", "sometimes", "--database-url", "sqlite://:memory:", pol], &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("verify-full"), "{out}");
+    // Unsupported or unreachable URLs from the environment: shown without their password.
+    for url in [
+        "oracle://scott:Tiger-1234@db/x",
+        "postgres://u:Tiger-1234@127.0.0.1:1/x",
+        "mysql://u:Tiger-1234@127.0.0.1:1/x",
+    ] {
+        for fmt in ["human", "json"] {
+            let (code, out) = cli(&["--format", fmt, "purge", pol], &[("DATABASE_URL", url)]);
+            assert_eq!(code, 2, "{out}");
+            assert!(!out.contains("Tiger-1234"), "{url}: {out}");
+        }
+    }
+    let (code, out) = cli(&["verify", pol], &[("REDIS_URL", "redis://:Tiger-1234@127.0.0.1:1/0")]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("Redis") && !out.contains("Tiger-1234"), "{out}");
+    // An unreadable password file is an I/O error naming the file.
+    let (code, out) = cli(
+        &["verify", "--password-file", "/nonexistent/pw", "--database-url", "postgres://u@127.0.0.1:1/x", pol],
+        &[],
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("cannot read the password file /nonexistent/pw"), "{out}");
+}
