@@ -152,6 +152,12 @@ fn common_checks(cmd: &[&str], url: &str, password: &str, pw_env: &str, pki: &Pk
     let (code, out) = run(&["--tls-mode", "verify-full", "--ca-file", ca, "--password-file", pf], &local, &[]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("the server's certificate is not trusted: it does not name the host"), "{out}");
+    // verify-ca checks the chain only: that host name passes, the other CA does not.
+    let (code, out) = run(&["--tls-mode", "verify-ca", "--ca-file", ca, "--password-file", pf], &local, &[]);
+    assert!(ok.contains(&code), "verify-ca, another host name: {code}\n{out}");
+    let (code, out) = run(&["--tls-mode", "verify-ca", "--ca-file", other, "--password-file", pf], &local, &[]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not signed by a trusted certificate authority"), "{out}");
     // require: encrypted, no CA needed; the password from the engine's variable.
     let (code, out) = run(&["--tls-mode", "require"], url, &[(pw_env, password)]);
     assert!(ok.contains(&code), "require with {pw_env}: {code}\n{out}");
@@ -406,6 +412,9 @@ fn redis_over_tls() {
     let (code, out) = run(&["--redis-url", &local, "--ca-file", ca, "--password-file", pf], &[]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("the server's certificate is not trusted: it does not name the host"), "{out}");
+    let (code, out) =
+        run(&["--redis-url", &local, "--tls-mode", "verify-ca", "--ca-file", ca, "--password-file", pf], &[]);
+    assert_eq!(code, 0, "verify-ca, another host name: {out}");
     // A CA file makes a redis:// URL verify-full.
     let plain = format!("redis://127.0.0.1:{port}/0");
     let (code, out) = run(&["--redis-url", &plain, "--ca-file", other, "--password-file", pf], &[]);

@@ -337,15 +337,10 @@ pub fn redis_client(url: &str, opts: &ConnectOptions) -> Result<redis::Client, R
         TlsMode::Prefer | TlsMode::Require => format!("rediss://{rest}#insecure"),
         TlsMode::VerifyCa | TlsMode::VerifyFull => format!("rediss://{rest}"),
     };
-    let info = (|| {
+    let client = (|| {
         let mut info = redis::IntoConnectionInfo::into_connection_info(target.as_str()).map_err(explain)?;
         if let Some(p) = &opts.password {
             info = info.clone().set_redis_settings(info.redis_settings().clone().set_password(p));
-        }
-        if mode == TlsMode::VerifyCa {
-            let mut addr = info.addr().clone();
-            addr.set_danger_accept_invalid_hostnames(true);
-            info = info.set_addr(addr);
         }
         let client = match (&opts.ca_file, mode.verifies()) {
             (Some(ca), true) => {
@@ -353,12 +348,21 @@ pub fn redis_client(url: &str, opts: &ConnectOptions) -> Result<redis::Client, R
                 let pem = std::fs::read(ca)
                     .map_err(|e| RunError(format!("cannot read the CA file {}: {e}", ca.display())))?;
                 redis::Client::build_with_tls(info, redis::TlsCertificates { client_tls: None, root_cert: Some(pem) })
+                    .map_err(explain)?
             }
-            _ => redis::Client::open(info),
+            _ => redis::Client::open(info).map_err(explain)?,
         };
-        client.map_err(explain)
+        if mode != TlsMode::VerifyCa {
+            return Ok(client);
+        }
+        // After the CA is set: building with it replaces the address's TLS settings.
+        let mut info = client.get_connection_info().clone();
+        let mut addr = info.addr().clone();
+        addr.set_danger_accept_invalid_hostnames(true);
+        info = info.set_addr(addr);
+        redis::Client::open(info).map_err(explain)
     })();
-    info.map_err(fail)
+    client.map_err(fail)
 }
 
 /// Connects to Redis as [`redis_client`] says; errors are plain and hold no password.

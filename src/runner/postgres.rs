@@ -232,3 +232,12 @@ fn pg_err(e: postgres::Error) -> RunError {
         None => RunError(conn::with_causes(&e)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pgpass_fields_unescape() {
+        assert_eq!(super::split_pgpass(r"h:5432:db:u:p\:a\\b:c"), ["h", "5432", "db", "u", r"p:a\b:c"]);
+        assert_eq!(super::split_pgpass("*:*:*:u:pw").len(), 5);
+    }
+}
