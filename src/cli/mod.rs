@@ -306,6 +306,44 @@ pub(crate) fn compile_collect(
     (out, outcome, json)
 }
 
+/// How `setup`, `purge` and `verify` reach a database: TLS and where the password comes from.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConnArgs {
+    /// TLS: disable, prefer, require (encrypt, trust any certificate), verify-ca (check the
+    /// chain), verify-full (check the chain and the host name). Overrides the URL's
+    /// `sslmode` / `ssl-mode` / `rediss://`.
+    #[arg(long, value_name = "MODE", value_parser = parse_tls_mode)]
+    pub tls_mode: Option<crate::runner::conn::TlsMode>,
+    /// PEM certificates of the authorities to trust (default: the system's). Overrides the
+    /// URL's `sslrootcert` / `ssl-ca`.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Read the password from the first line of FILE instead of the URL or the environment.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+fn parse_tls_mode(s: &str) -> Result<crate::runner::conn::TlsMode, String> {
+    crate::runner::conn::TlsMode::parse(s).map_err(|e| e.0)
+}
+
+impl ConnArgs {
+    /// The connection options, the password file read.
+    pub fn options(&self) -> Result<crate::runner::conn::ConnectOptions, String> {
+        let password = match &self.password_file {
+            Some(p) => Some(crate::runner::conn::read_password_file(p).map_err(|e| e.0)?),
+            None => None,
+        };
+        Ok(crate::runner::conn::ConnectOptions { tls_mode: self.tls_mode, ca_file: self.ca_file.clone(), password })
+    }
+}
+
+/// `--database-url`, else `DATABASE_URL` (so the password need not be on the command line).
+pub(crate) fn database_url(arg: Option<String>) -> Result<String, String> {
+    arg.or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
+        .ok_or_else(|| "no database URL: pass --database-url or set DATABASE_URL".to_string())
+}
+
 /// A policy's jobs on one database, for `setup`, `purge` and `verify`.
 pub(crate) struct DbTarget {
     pub db: Box<dyn crate::runner::Db>,
@@ -352,6 +390,7 @@ pub(crate) fn open_db(
     ctx: &Ctx,
     policy: &Path,
     url: &str,
+    conn: &ConnArgs,
     store: Option<&str>,
 ) -> (Result<DbTarget, Outcome>, Report, Outcome) {
     let (compiled, outcome, diagnostics) = compile_collect(ctx, &[policy.to_path_buf()]);
@@ -359,7 +398,14 @@ pub(crate) fn open_db(
     let Some(policy) = compiled.first().and_then(|(_, c)| c.policy.clone()) else {
         return (Err(outcome.max(Outcome::PolicyErrors)), report, outcome);
     };
-    let db = match crate::runner::connect(url) {
+    let opts = match conn.options() {
+        Ok(o) => o,
+        Err(e) => {
+            report.error = Some(e);
+            return (Err(Outcome::UsageOrIo), report, outcome);
+        }
+    };
+    let db = match crate::runner::connect_with(url, &opts) {
         Ok(db) => db,
         Err(e) => {
             report.error = Some(format!("cannot connect: {e}"));

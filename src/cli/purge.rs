@@ -10,9 +10,12 @@ use std::path::PathBuf;
 /// Arguments of `purge`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// postgres://…, mysql://… or sqlite://PATH.
+    /// postgres://…, mysql://… or sqlite://PATH (default: `DATABASE_URL`).
     #[arg(long)]
-    pub database_url: String,
+    pub database_url: Option<String>,
+    /// How to connect.
+    #[command(flatten)]
+    pub conn: super::ConnArgs,
     /// The policy file.
     pub policy: PathBuf,
     /// Only this store's jobs (default: every store of the URL's engine).
@@ -27,7 +30,15 @@ pub struct Args {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
-    let (target, mut report, outcome) = open_db(ctx, &args.policy, &args.database_url, args.store.as_deref());
+    let url = match super::database_url(args.database_url.clone()) {
+        Ok(u) => u,
+        Err(e) => {
+            let report = super::Report { diagnostics: Vec::new(), notes: Vec::new(), error: Some(e) };
+            report.finish(ctx, "jobs", serde_json::json!([]));
+            return Outcome::UsageOrIo;
+        }
+    };
+    let (target, mut report, outcome) = open_db(ctx, &args.policy, &url, &args.conn, args.store.as_deref());
     let mut target = match target {
         Ok(t) => t,
         Err(o) => {
@@ -43,7 +54,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
                 report.error = Some(format!(
                     "the retention jobs are not installed: {}; install them with `policyc setup --database-url {} {}`",
                     p.join("; "),
-                    args.database_url,
+                    crate::runner::conn::redact_url(&url),
                     args.policy.display()
                 ));
                 report.finish(ctx, "jobs", serde_json::json!([]));

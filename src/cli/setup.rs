@@ -7,9 +7,12 @@ use std::path::PathBuf;
 /// Arguments of `setup`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// postgres://…, mysql://… or sqlite://PATH.
+    /// postgres://…, mysql://… or sqlite://PATH (default: `DATABASE_URL`).
     #[arg(long)]
-    pub database_url: String,
+    pub database_url: Option<String>,
+    /// How to connect.
+    #[command(flatten)]
+    pub conn: super::ConnArgs,
     /// Only this store's jobs (default: every store of the URL's engine).
     #[arg(long)]
     pub store: Option<String>,
@@ -21,7 +24,15 @@ pub struct Args {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
-    let (target, mut report, outcome) = open_db(ctx, &args.policy, &args.database_url, args.store.as_deref());
+    let url = match super::database_url(args.database_url.clone()) {
+        Ok(u) => u,
+        Err(e) => {
+            let report = super::Report { diagnostics: Vec::new(), notes: Vec::new(), error: Some(e) };
+            report.finish(ctx, "installed", serde_json::json!([]));
+            return Outcome::UsageOrIo;
+        }
+    };
+    let (target, mut report, outcome) = open_db(ctx, &args.policy, &url, &args.conn, args.store.as_deref());
     let mut target = match target {
         Ok(t) => t,
         Err(o) => {

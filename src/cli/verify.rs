@@ -10,39 +10,66 @@ use std::path::PathBuf;
 /// Arguments of `verify`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// postgres://…, mysql://… or sqlite://PATH.
-    #[arg(long, required_unless_present = "redis_url", conflicts_with = "redis_url")]
+    /// postgres://…, mysql://… or sqlite://PATH (default: `DATABASE_URL`, unless
+    /// `--redis-url` is given).
+    #[arg(long, conflicts_with = "redis_url")]
     pub database_url: Option<String>,
-    /// Redis URL, e.g. `redis://127.0.0.1:6379/0`: check the TTLs of keys bound to categories
-    /// (SCAN, never KEYS).
+    /// Redis URL, e.g. `redis://127.0.0.1:6379/0` or `rediss://…` for TLS: check the TTLs of
+    /// keys bound to categories (SCAN, never KEYS). Default: `REDIS_URL` when neither
+    /// `--database-url` nor `DATABASE_URL` is given.
     #[arg(long)]
     pub redis_url: Option<String>,
-    /// With `--redis-url`: check only the category bound to this key pattern.
-    #[arg(long, requires = "redis_url")]
+    /// With a Redis URL: check only the category bound to this key pattern.
+    #[arg(long)]
     pub pattern: Option<String>,
-    /// With `--redis-url`: set the rule's TTL on violating keys (keys under legal hold are
+    /// With a Redis URL: set the rule's TTL on violating keys (keys under legal hold are
     /// reported, never changed).
-    #[arg(long, requires = "redis_url")]
+    #[arg(long)]
     pub fix: bool,
-    /// With `--database-url`: only this store's jobs (default: every store of the URL's
+    /// With a database URL: only this store's jobs (default: every store of the URL's
     /// engine).
-    #[arg(long, requires = "database_url")]
+    #[arg(long)]
     pub store: Option<String>,
+    /// How to connect.
+    #[command(flatten)]
+    pub conn: super::ConnArgs,
     /// The policy file.
     pub policy: PathBuf,
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
-    let database_url = match (args.database_url, args.redis_url) {
-        (_, Some(redis_url)) => {
-            let redis =
-                super::verify_redis::Args { policy: args.policy, redis_url, pattern: args.pattern, fix: args.fix };
-            return super::verify_redis::run(ctx, redis);
-        }
-        (Some(url), None) => url,
-        (None, None) => return Outcome::UsageOrIo,
+    let env = |v: &str| std::env::var(v).ok().filter(|u| !u.is_empty());
+    // Explicit flags first; then `DATABASE_URL`, then `REDIS_URL`.
+    let redis_url = match (&args.database_url, args.redis_url) {
+        (None, Some(u)) => Some(u),
+        (None, None) if env("DATABASE_URL").is_none() => env("REDIS_URL"),
+        _ => None,
     };
-    let (target, mut report, outcome) = open_db(ctx, &args.policy, &database_url, args.store.as_deref());
+    let usage = |msg: &str| {
+        eprintln!("error: {msg}");
+        Outcome::UsageOrIo
+    };
+    if let Some(redis_url) = redis_url {
+        if args.store.is_some() {
+            return usage("--store applies to a database URL, not to Redis");
+        }
+        let redis = super::verify_redis::Args {
+            policy: args.policy,
+            redis_url,
+            pattern: args.pattern,
+            fix: args.fix,
+            conn: args.conn,
+        };
+        return super::verify_redis::run(ctx, redis);
+    }
+    if args.pattern.is_some() || args.fix {
+        return usage("--pattern and --fix apply to a Redis URL (--redis-url or REDIS_URL)");
+    }
+    let database_url = match super::database_url(args.database_url) {
+        Ok(u) => u,
+        Err(_) => return usage("no URL: pass --database-url or --redis-url, or set DATABASE_URL or REDIS_URL"),
+    };
+    let (target, mut report, outcome) = open_db(ctx, &args.policy, &database_url, &args.conn, args.store.as_deref());
     let mut target = match target {
         Ok(t) => t,
         Err(o) => {

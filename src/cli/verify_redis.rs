@@ -20,6 +20,8 @@ pub struct Args {
     pub pattern: Option<String>,
     /// Set the rule's TTL on violating keys.
     pub fix: bool,
+    /// TLS and password.
+    pub conn: super::ConnArgs,
 }
 
 pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
@@ -37,11 +39,13 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
             return Outcome::UsageOrIo;
         }
     }
-    let conn = redis::Client::open(args.redis_url.as_str()).and_then(|c| c.get_connection());
+    let conn = args.conn.options().and_then(|o| {
+        crate::runner::conn::redis_connect(&args.redis_url, &o).map_err(|e| format!("cannot connect to Redis: {e}"))
+    });
     let mut conn = match conn {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: cannot connect to Redis: {e}");
+            eprintln!("error: {e}");
             return Outcome::UsageOrIo;
         }
     };

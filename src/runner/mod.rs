@@ -1,6 +1,7 @@
 //! Runs and checks generated retention jobs on a live database (`policyc purge`, `policyc
 //! verify`). The runner executes the same [`Plan`] the SQL files are rendered from.
 
+pub mod conn;
 mod mysql;
 mod postgres;
 mod sqlite;
@@ -54,17 +55,28 @@ pub trait Db {
     fn end_setup(&mut self, ok: bool) -> Result<(), RunError>;
 }
 
-/// Opens `postgres://…`, `mysql://…` or `sqlite://PATH`.
+/// Opens `postgres://…`, `mysql://…` or `sqlite://PATH` with the URL's own settings.
 pub fn connect(url: &str) -> Result<Box<dyn Db>, RunError> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Box::new(postgres::Pg::connect(url)?))
+    connect_with(url, &conn::ConnectOptions::default())
+}
+
+/// Opens a database with TLS and password settings from `opts` (see [`conn`]). No message
+/// holds the URL's password or the one in `opts`.
+pub fn connect_with(url: &str, opts: &conn::ConnectOptions) -> Result<Box<dyn Db>, RunError> {
+    let db: Result<Box<dyn Db>, RunError> = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        postgres::Pg::connect(url, opts).map(|d| Box::new(d) as Box<dyn Db>)
     } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
-        Ok(Box::new(mysql::My::connect(url)?))
+        mysql::My::connect(url, opts).map(|d| Box::new(d) as Box<dyn Db>)
     } else if let Some(path) = url.strip_prefix("sqlite://") {
-        Ok(Box::new(sqlite::Lite::open(path)?))
+        sqlite::Lite::open(path).map(|d| Box::new(d) as Box<dyn Db>)
     } else {
-        Err(RunError(format!("unsupported database URL `{url}`: use postgres://, mysql:// or sqlite://PATH")))
-    }
+        Err(RunError(format!(
+            "unsupported database URL `{}`: use postgres://, mysql:// or sqlite://PATH",
+            conn::redact_url(url)
+        )))
+    };
+    let secrets: Vec<String> = conn::UrlParts::parse(url).secrets().into_iter().chain(opts.password.clone()).collect();
+    db.map_err(|e| RunError(conn::scrub(&e.0, &secrets)))
 }
 
 /// Applies the idempotent setup (shared tables, indexes, procedures, the record of what was

@@ -1,18 +1,66 @@
 //! MySQL / MariaDB: jobs run as their stored procedure, which commits each batch.
 
+use super::conn::{self, ConnectOptions, TlsMode, UrlParts};
 use super::{Db, RunError};
 use crate::backend::sql::{DialectKind, Job, Plan};
 use mysql::prelude::Queryable;
+use std::path::PathBuf;
 
 /// A MySQL / MariaDB connection (session time zone UTC).
 pub struct My(mysql::Conn);
 
 impl My {
-    /// Connects and sets the session time zone to UTC.
-    pub fn connect(url: &str) -> Result<Self, RunError> {
-        let url = url.replacen("mariadb://", "mysql://", 1);
-        let opts = mysql::Opts::from_url(&url).map_err(RunError::from)?;
-        let mut c = mysql::Conn::new(opts).map_err(RunError::from)?;
+    /// Connects and sets the session time zone to UTC. TLS as the `mysql` client takes it:
+    /// `ssl-mode` and `ssl-ca` in the URL (overridden by `opts`), default no TLS; without a
+    /// password in the URL, `MYSQL_PWD`. `opts.password` overrides both.
+    pub fn connect(url: &str, opts: &ConnectOptions) -> Result<Self, RunError> {
+        let mut u = UrlParts::parse(&url.replacen("mariadb://", "mysql://", 1));
+        let url_mode = u.take(&["ssl-mode", "ssl_mode", "sslmode"]);
+        let url_ca = u.take(&["ssl-ca", "ssl_ca", "sslrootcert"]);
+        let ca = opts.ca_file.clone().or(url_ca.map(PathBuf::from));
+        let mode = match (opts.tls_mode, url_mode) {
+            (Some(m), _) => m,
+            (None, Some(m)) => TlsMode::parse(&m)?,
+            // A CA given is a CA to verify against.
+            (None, None) if ca.is_some() => TlsMode::VerifyFull,
+            (None, None) => TlsMode::Disable,
+        };
+        let parsed = mysql::Opts::from_url(&u.render())
+            .map_err(|e| RunError(format!("invalid MySQL URL `{}`: {e}", conn::redact_url(url))))?;
+        let mut b = mysql::OptsBuilder::from_opts(parsed.clone());
+        if let Some(p) = &opts.password {
+            b = b.pass(Some(p.clone()));
+        } else if parsed.get_pass().is_none()
+            && let Some(p) = std::env::var("MYSQL_PWD").ok().filter(|p| !p.is_empty())
+        {
+            b = b.pass(Some(p));
+        }
+        let ssl = match mode {
+            TlsMode::Disable => None,
+            TlsMode::Prefer | TlsMode::Require => {
+                Some(mysql::SslOpts::default().with_danger_accept_invalid_certs(true))
+            }
+            TlsMode::VerifyCa | TlsMode::VerifyFull => {
+                if let Some(ca) = &ca {
+                    // Read here so a bad file is reported as such, not as a handshake failure.
+                    conn::load_ca(ca)?;
+                }
+                Some(
+                    mysql::SslOpts::default()
+                        .with_root_cert_path(ca.clone())
+                        .with_danger_skip_domain_validation(mode == TlsMode::VerifyCa),
+                )
+            }
+        };
+        // Over TLS, stay on TCP: the driver would otherwise move to the server's local socket.
+        let tls = ssl.is_some();
+        let with_tls = b.clone().ssl_opts(ssl).prefer_socket(!tls && parsed.get_prefer_socket());
+        let c = match mysql::Conn::new(with_tls) {
+            // `prefer`: a server without TLS is reached in the clear, as the `mysql` client does.
+            Err(_) if mode == TlsMode::Prefer => mysql::Conn::new(b),
+            r => r,
+        };
+        let mut c = c.map_err(conn::explain)?;
         c.query_drop("SET time_zone = '+00:00'").map_err(RunError::from)?;
         Ok(My(c))
     }

@@ -1,16 +1,98 @@
 //! PostgreSQL: jobs run as their procedure (`CALL`), which commits each batch.
 
+use super::conn::{self, ConnectOptions, TlsMode, UrlParts};
 use super::{Db, RunError};
 use crate::backend::sql::{DialectKind, Job, Plan};
+use postgres::config::SslMode;
+use std::path::{Path, PathBuf};
 
 /// A PostgreSQL connection.
 pub struct Pg(postgres::Client);
 
 impl Pg {
-    /// Connects (no TLS).
-    pub fn connect(url: &str) -> Result<Self, RunError> {
-        postgres::Client::connect(url, postgres::NoTls).map(Pg).map_err(pg_err)
+    /// Connects with libpq's conventions: `sslmode` and `sslrootcert` in the URL (overridden by
+    /// `opts`), default `prefer`; without a password in the URL, `PGPASSWORD`, then the
+    /// password file (`PGPASSFILE` or `~/.pgpass`). `opts.password` overrides them all.
+    pub fn connect(url: &str, opts: &ConnectOptions) -> Result<Self, RunError> {
+        let mut u = UrlParts::parse(url);
+        let url_mode = u.take(&["sslmode"]);
+        let url_ca = u.take(&["sslrootcert"]);
+        let ca = opts.ca_file.clone().or(url_ca.map(PathBuf::from));
+        let mode = match (opts.tls_mode, url_mode) {
+            (Some(m), _) => m,
+            (None, Some(m)) => TlsMode::parse(&m)?,
+            // A CA given is a CA to verify against.
+            (None, None) if ca.is_some() => TlsMode::VerifyFull,
+            (None, None) => TlsMode::Prefer,
+        };
+        let mut cfg: postgres::Config = u
+            .render()
+            .parse()
+            .map_err(|e| RunError(format!("invalid PostgreSQL URL `{}`: {e}", conn::redact_url(url))))?;
+        if cfg.get_connect_timeout().is_none() {
+            cfg.connect_timeout(conn::CONNECT_TIMEOUT);
+        }
+        if let Some(p) = &opts.password {
+            cfg.password(p);
+        } else if cfg.get_password().is_none()
+            && let Some(p) = std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()).or_else(|| pgpass(&cfg))
+        {
+            cfg.password(p);
+        }
+        let res = if mode == TlsMode::Disable {
+            cfg.ssl_mode(SslMode::Disable).connect(postgres::NoTls)
+        } else {
+            let tls = tokio_postgres_rustls::MakeRustlsConnect::new(conn::rustls_config(mode, ca.as_deref())?);
+            cfg.ssl_mode(if mode == TlsMode::Prefer { SslMode::Prefer } else { SslMode::Require }).connect(tls)
+        };
+        res.map(Pg).map_err(|e| conn::explain(pg_err(e)))
     }
+}
+
+/// The password `~/.pgpass` (or `PGPASSFILE`) gives for the connection, as libpq reads it:
+/// `host:port:database:user:password`, `*` matching anything, `\:` and `\\` escaped; a file
+/// others can read is ignored.
+fn pgpass(cfg: &postgres::Config) -> Option<String> {
+    let path = std::env::var_os("PGPASSFILE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".pgpass")))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if std::fs::metadata(&path).ok()?.permissions().mode() & 0o077 != 0 {
+            return None;
+        }
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    let host = match cfg.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "localhost".to_string(),
+    };
+    let port = cfg.get_ports().first().copied().unwrap_or(5432).to_string();
+    let user = cfg.get_user().unwrap_or_default().to_string();
+    let db = cfg.get_dbname().map_or_else(|| user.clone(), str::to_string);
+    let want = [host, port, db, user];
+    text.lines().filter(|l| !l.starts_with('#')).find_map(|line| {
+        let fields = split_pgpass(line);
+        if fields.len() != 5 {
+            return None;
+        }
+        let hit = fields.iter().zip(&want).all(|(f, w)| f == "*" || f == w);
+        hit.then(|| fields[4].clone())
+    })
+}
+
+fn split_pgpass(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.last_mut().into_iter().for_each(|f| f.extend(chars.next())),
+            ':' if out.len() < 5 => out.push(String::new()),
+            c => out.last_mut().into_iter().for_each(|f| f.push(c)),
+        }
+    }
+    out
 }
 
 fn schema_of(job: &Job) -> String {
@@ -145,5 +227,17 @@ impl Db for Pg {
 
 /// The server's message, not just "db error".
 fn pg_err(e: postgres::Error) -> RunError {
-    RunError(e.as_db_error().map_or_else(|| e.to_string(), |d| format!("{}: {}", d.code().code(), d.message())))
+    match e.as_db_error() {
+        Some(d) => RunError(format!("{}: {}", d.code().code(), d.message())),
+        None => RunError(conn::with_causes(&e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pgpass_fields_unescape() {
+        assert_eq!(super::split_pgpass(r"h:5432:db:u:p\:a\\b:c"), ["h", "5432", "db", "u", r"p:a\b:c"]);
+        assert_eq!(super::split_pgpass("*:*:*:u:pw").len(), 5);
+    }
 }
