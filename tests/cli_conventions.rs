@@ -87,3 +87,19 @@ fn the_manual_page_is_roff_naming_every_subcommand() {
         assert!(page.contains(sub), "{sub} missing from the manual");
     }
 }
+
+#[test]
+fn build_says_in_one_line_what_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let first = policyc().args(["build", CLEAN, "--out"]).arg(&out).output().unwrap();
+    assert!(first.status.success());
+    let line = String::from_utf8_lossy(&first.stderr).into_owned();
+    assert_eq!(line.lines().count(), 1, "{line}");
+    let total: usize = line.split(": ").nth(1).and_then(|r| r.split(' ').next()).unwrap().parse().unwrap();
+    assert!(line.ends_with(&format!("{total} files, {total} changed\n")), "{line}");
+    let again = policyc().args(["build", CLEAN, "--out"]).arg(&out).output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).ends_with(&format!("{total} files, 0 changed\n")));
+    let quiet = policyc().args(["-q", "build", CLEAN, "--out"]).arg(&out).output().unwrap();
+    assert!(quiet.stderr.is_empty());
+}

@@ -201,3 +201,11 @@ fn braces_in_comments_do_not_count_towards_nesting() {
     let c = policyc::compile_str("tests/fixtures/commented.policy", &text);
     assert!(!c.diagnostics.has_errors(), "{}", c.render(false));
 }
+
+#[test]
+fn the_one_line_format_gives_place_severity_code_and_message() {
+    let compiled = policyc::compile_file(Path::new("tests/invalid/many_errors.policy")).unwrap();
+    let short = diagnostics::render_short(&compiled.diagnostics, &compiled.sources);
+    assert_eq!(short.lines().count(), compiled.diagnostics.len());
+    insta::assert_snapshot!("short@many_errors", short);
+}

@@ -66,9 +66,16 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         let Some(policy) = &c.policy else { continue };
         let files: Vec<OutputFile> = backend::generate(policy, &args.targets());
         let dir = dir_of(path);
-        if let Err(e) = backend::write_set(&dir, &files) {
-            eprintln!("error: cannot write to `{}`: {e}", dir.display());
-            outcome = outcome.max(Outcome::UsageOrIo);
+        match backend::write_set(&dir, &files) {
+            // One line per policy: what a rebuild changed is the useful part.
+            Ok(written) if !ctx.quiet => {
+                eprintln!("{}: {} files, {} changed", super::shown(&dir), files.len(), written.len())
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: cannot write to `{}`: {e}", super::shown(&dir));
+                outcome = outcome.max(Outcome::UsageOrIo);
+            }
         }
     }
     outcome
