@@ -15,11 +15,6 @@ fn the_textmate_grammar_scopes_every_policy_of_the_repository() {
     }
     let Some(()) = common::tool("node", &["--version"]) else { return };
     let out = std::process::Command::new("node").arg("test/grammar.js").current_dir(&dir).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("grammar ok: "));
 }

@@ -70,12 +70,13 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     let bar = (matches!(ctx.format, Format::Human | Format::Short) && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(plan.jobs.len() as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} jobs, {msg}, about {eta} left")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     });
     let mut started = String::new();
+    let mut job_start = std::time::Instant::now();
     let res = runner::purge(db, plan, args.batch_size, args.dry_run, &mut |job, rows| {
         if let Some(b) = &bar {
             if started != job.name {
@@ -83,8 +84,10 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
                     b.inc(1);
                 }
                 started = job.name.clone();
+                job_start = std::time::Instant::now();
             }
-            b.set_message(format!("{} ({rows} rows)", job.category));
+            let rate = rate(rows, job_start.elapsed()).map_or_else(String::new, |r| format!(", {r}"));
+            b.set_message(format!("{}: {rows} rows{rate}", job.category));
         }
     });
     if let Some(b) = &bar {
@@ -118,21 +121,68 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
             report.finish(ctx, "jobs", serde_json::Value::Null);
             let mut t = Table::new();
             if args.dry_run {
-                t.set_header(["category", "table", "rows to delete", "oldest kept (s)", "status"]);
+                t.set_header(["category", "table", "rows to delete", "oldest kept", "status"]);
             } else {
-                t.set_header(["category", "table", "rows deleted", "time (ms)", "status"]);
+                t.set_header(["category", "table", "rows deleted", "time", "rows/s", "status"]);
             }
             for r in &reports {
                 let status = r.error.clone().unwrap_or_else(|| "ok".into());
-                let third = if args.dry_run {
-                    r.oldest_surviving.map_or_else(|| "-".into(), |s| s.to_string())
+                if args.dry_run {
+                    let oldest = r.oldest_surviving.map_or_else(
+                        || "-".into(),
+                        |s| duration(std::time::Duration::from_secs(u64::try_from(s).unwrap_or(0))),
+                    );
+                    t.add_row([r.category.clone(), r.table.clone(), r.rows.to_string(), oldest, status]);
                 } else {
-                    r.elapsed.as_millis().to_string()
-                };
-                t.add_row([r.category.clone(), r.table.clone(), r.rows.to_string(), third, status]);
+                    let per_sec = rate(r.rows, r.elapsed).unwrap_or_else(|| "-".into());
+                    t.add_row([
+                        r.category.clone(),
+                        r.table.clone(),
+                        r.rows.to_string(),
+                        duration(r.elapsed),
+                        per_sec,
+                        status,
+                    ]);
+                }
             }
             println!("{t}");
         }
     }
     if failed { Outcome::PolicyErrors } else { outcome }
+}
+
+/// A duration as people read it: `340 ms`, `2.4 s`, `3 min 5 s`, `2 h 10 min`, `3 d 4 h`.
+fn duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    let s = d.as_secs();
+    match s {
+        0 => format!("{ms} ms"),
+        1..=59 => format!("{:.1} s", d.as_secs_f64()),
+        60..=3_599 => format!("{} min {} s", s / 60, s % 60),
+        3_600..=86_399 => format!("{} h {} min", s / 3_600, s % 3_600 / 60),
+        _ => format!("{} d {} h", s / 86_400, s % 86_400 / 3_600),
+    }
+}
+
+/// Rows per second, when there is enough time to say (`12,400 rows/s`).
+fn rate(rows: u64, elapsed: std::time::Duration) -> Option<String> {
+    let secs = elapsed.as_secs_f64();
+    (secs >= 0.001 && rows > 0).then(|| format!("{:.0} rows/s", rows as f64 / secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_as_durations() {
+        assert_eq!(duration(Duration::from_millis(340)), "340 ms");
+        assert_eq!(duration(Duration::from_millis(2_400)), "2.4 s");
+        assert_eq!(duration(Duration::from_secs(185)), "3 min 5 s");
+        assert_eq!(duration(Duration::from_secs(7_800)), "2 h 10 min");
+        assert_eq!(duration(Duration::from_secs(4 * 3_600 + 3 * 86_400)), "3 d 4 h");
+        assert_eq!(rate(1_000, Duration::from_millis(500)).as_deref(), Some("2000 rows/s"));
+        assert_eq!(rate(0, Duration::from_secs(1)), None);
+    }
 }
