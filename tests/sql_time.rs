@@ -197,16 +197,24 @@ fn postgres_time() {
     let Some(url) = common::service_url("POLICYC_TEST_POSTGRES_URL") else { return };
     let mut db = runner::connect(&url).unwrap();
     exercise(db.as_mut(), "sqltime_pg", &ZONES);
-    // The server-level setting: this database's default zone, seen by new sessions.
-    let name = db.query_text("SELECT current_database()").unwrap()[0][0].clone();
-    assert_ne!(name, "test", "the server-level case alters its own database only");
+    // The server-level setting: a database's default zone, seen by new sessions. It is set on a
+    // scratch database made for this test, so the shared one is never altered.
+    let scratch = format!("policyc_sqltime_{}", std::process::id());
+    db.exec(&format!("DROP DATABASE IF EXISTS \"{scratch}\"")).unwrap();
+    db.exec(&format!("CREATE DATABASE \"{scratch}\"")).unwrap();
+    let (base, query) = url.split_once('?').map_or((url.as_str(), None), |(b, q)| (b, Some(q)));
+    let scratch_url = format!(
+        "{}/{scratch}{}",
+        base.rsplit_once('/').map_or(base, |(head, _)| head),
+        query.map_or_else(String::new, |q| format!("?{q}"))
+    );
     for zone in ["Asia/Shanghai", "America/Los_Angeles"] {
-        db.exec(&format!("ALTER DATABASE \"{name}\" SET timezone = '{zone}'")).unwrap();
-        let mut fresh = runner::connect(&url).unwrap();
+        db.exec(&format!("ALTER DATABASE \"{scratch}\" SET timezone = '{zone}'")).unwrap();
+        let mut fresh = runner::connect(&scratch_url).unwrap();
         assert_eq!(fresh.query_text("SHOW TimeZone").unwrap()[0][0], zone);
         exercise(fresh.as_mut(), "sqltime_pg", &[""]);
     }
-    db.exec(&format!("ALTER DATABASE \"{name}\" RESET timezone")).unwrap();
+    db.exec(&format!("DROP DATABASE \"{scratch}\" WITH (FORCE)")).unwrap();
 }
 
 #[test]
