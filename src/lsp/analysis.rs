@@ -111,22 +111,7 @@ impl<'a> LineIndex<'a> {
 }
 
 /// Item keywords at the top level of a file.
-pub const ITEM_KEYWORDS: &[&str] = &[
-    "policy",
-    "import",
-    "store",
-    "purpose",
-    "basis",
-    "recipient",
-    "condition",
-    "state",
-    "event",
-    "category",
-    "storage",
-    "use",
-    "rights",
-    "section",
-];
+pub use crate::syntax::ITEM_KEYWORDS;
 
 /// Statement keywords inside a category.
 pub const CATEGORY_KEYWORDS: &[&str] = &[

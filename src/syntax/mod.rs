@@ -18,7 +18,7 @@ use pest::Parser;
 pub struct PolicyParser;
 
 /// Keywords that start a top-level item; recovery resumes at a line starting with one.
-const ITEM_KEYWORDS: &[&str] = &[
+pub const ITEM_KEYWORDS: &[&str] = &[
     "import",
     "policy",
     "store",
