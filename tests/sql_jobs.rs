@@ -529,8 +529,9 @@ fn sqlite_jobs() {
 }
 
 #[test]
+#[cfg_attr(not(policyc_test_postgres), ignore = "needs POLICYC_TEST_POSTGRES_URL")]
 fn postgres_jobs() {
-    let Some(url) = common::service_url("POLICYC_TEST_POSTGRES_URL") else { return };
+    let url = common::service_url("POLICYC_TEST_POSTGRES_URL");
     let mut db = runner::connect(&url).unwrap();
     let prefix = "sqljob_pg";
     cleanup(db.as_mut(), prefix);
@@ -556,8 +557,9 @@ fn postgres_jobs() {
 }
 
 #[test]
+#[cfg_attr(not(policyc_test_mysql), ignore = "needs POLICYC_TEST_MYSQL_URL")]
 fn mysql_jobs() {
-    let Some(url) = common::service_url("POLICYC_TEST_MYSQL_URL") else { return };
+    let url = common::service_url("POLICYC_TEST_MYSQL_URL");
     let mut db = runner::connect(&url).unwrap();
     let prefix = "sqljob_my";
     cleanup(db.as_mut(), prefix);

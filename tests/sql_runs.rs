@@ -425,8 +425,9 @@ fn fill_more(db: &mut dyn Db) {
 }
 
 #[test]
+#[cfg_attr(not(policyc_test_postgres), ignore = "needs POLICYC_TEST_POSTGRES_URL")]
 fn postgres_runs() {
-    let Some(url) = common::service_url("POLICYC_TEST_POSTGRES_URL") else { return };
+    let url = common::service_url("POLICYC_TEST_POSTGRES_URL");
     let dir = tempfile::tempdir().unwrap();
     concurrent(&url, dir.path());
     namespaced(&url, dir.path());
@@ -436,8 +437,9 @@ fn postgres_runs() {
 }
 
 #[test]
+#[cfg_attr(not(policyc_test_mysql), ignore = "needs POLICYC_TEST_MYSQL_URL")]
 fn mysql_runs() {
-    let Some(url) = common::service_url("POLICYC_TEST_MYSQL_URL") else { return };
+    let url = common::service_url("POLICYC_TEST_MYSQL_URL");
     let dir = tempfile::tempdir().unwrap();
     concurrent(&url, dir.path());
     namespaced(&url, dir.path());

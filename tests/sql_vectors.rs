@@ -218,16 +218,18 @@ fn sqlite_vectors() {
 }
 
 #[test]
+#[cfg_attr(not(policyc_test_postgres), ignore = "needs POLICYC_TEST_POSTGRES_URL")]
 fn postgres_vectors() {
-    let Some(url) = common::service_url("POLICYC_TEST_POSTGRES_URL") else { return };
+    let url = common::service_url("POLICYC_TEST_POSTGRES_URL");
     let mut db = runner::connect(&url).unwrap();
     run(db.as_mut());
     run_due(db.as_mut(), &ZONES);
 }
 
 #[test]
+#[cfg_attr(not(policyc_test_mysql), ignore = "needs POLICYC_TEST_MYSQL_URL")]
 fn mysql_vectors() {
-    let Some(url) = common::service_url("POLICYC_TEST_MYSQL_URL") else { return };
+    let url = common::service_url("POLICYC_TEST_MYSQL_URL");
     let mut db = runner::connect(&url).unwrap();
     run(db.as_mut());
     run_due(db.as_mut(), &ZONES);

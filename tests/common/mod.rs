@@ -1,6 +1,11 @@
-//! Shared test helpers: services and external tools. A test whose service or tool is missing
-//! prints `skipped: <why>` and returns, unless `POLICYC_REQUIRE_SERVICES=1` (set by `.ci/run`),
-//! where it fails instead.
+//! Shared test helpers: services and external tools.
+//!
+//! A test that needs a server carries `#[cfg_attr(not(policyc_test_postgres), ignore = …)]` (or
+//! `_mysql`, `_redis`): the crate's build script sets the flag when the service's URL is set (or
+//! under `POLICYC_REQUIRE_SERVICES=1`), so an unconfigured service shows as *ignored* in the
+//! summary, never as passed. A configured service that cannot be reached fails the test. A test
+//! whose external tool is missing prints `skipped: <why>` and returns, unless
+//! `POLICYC_REQUIRE_SERVICES=1` (set by `.ci/run`), where it fails instead.
 #![allow(dead_code)]
 
 use std::process::Command;
@@ -17,20 +22,21 @@ pub fn skip<T>(why: &str) -> Option<T> {
     None
 }
 
-/// The URL in env var `var` (e.g. `POLICYC_TEST_REDIS_URL`), or skip.
-pub fn service_url(var: &str) -> Option<String> {
+/// The URL in env var `var` (e.g. `POLICYC_TEST_REDIS_URL`). Tests that call this are marked
+/// ignored when the variable is unset, so reaching here without it is a failure.
+pub fn service_url(var: &str) -> String {
     match std::env::var(var) {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => skip(&format!("{var} is not set")),
+        Ok(u) if !u.is_empty() => u,
+        _ => panic!("{var} is not set (set it, or run the test without --include-ignored)"),
     }
 }
 
-/// A Redis connection from `POLICYC_TEST_REDIS_URL`, or skip.
-pub fn redis() -> Option<(String, redis::Connection)> {
-    let url = service_url("POLICYC_TEST_REDIS_URL")?;
+/// A Redis connection from `POLICYC_TEST_REDIS_URL`; an unreachable server fails the test.
+pub fn redis() -> (String, redis::Connection) {
+    let url = service_url("POLICYC_TEST_REDIS_URL");
     match redis::Client::open(url.as_str()).and_then(|c| c.get_connection()) {
-        Ok(c) => Some((url, c)),
-        Err(e) => skip(&format!("Redis at {url} is unreachable: {e}")),
+        Ok(c) => (url, c),
+        Err(e) => panic!("Redis at {url} is unreachable: {e}"),
     }
 }
 
