@@ -9,22 +9,27 @@
 pub mod backend;
 mod build_api;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostics;
+#[cfg(feature = "docs")]
 pub mod diff;
 pub mod escape;
 pub mod explain;
 pub mod fmt;
 pub mod load;
+#[cfg(feature = "cli")]
 pub mod lsp;
 pub mod model;
 pub mod names;
+#[cfg(feature = "cli")]
 pub mod runner;
 pub mod schedule;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod semantics;
 pub mod source;
+#[cfg(feature = "cli")]
 pub mod stores;
 pub mod syntax;
 pub mod synth;

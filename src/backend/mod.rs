@@ -3,7 +3,9 @@
 //! Every backend returns [`OutputFile`]s (a relative path and its bytes) and does no I/O;
 //! [`write_all`] writes them atomically and only when their content changed.
 
+#[cfg(feature = "docs")]
 pub mod docs;
+#[cfg(feature = "docs")]
 pub mod exchange;
 pub mod json;
 pub mod rust;
@@ -20,6 +22,7 @@ pub struct Targets {
     /// SQL retention jobs, per dialect (`sql/<dialect>.sql`).
     pub sql: Vec<String>,
     /// Policy documents (`docs/`).
+    #[cfg(feature = "docs")]
     pub docs: bool,
     /// Native TTL settings of the other stores (`stores/`).
     pub stores: bool,
@@ -28,7 +31,13 @@ pub struct Targets {
 impl Targets {
     /// Every output.
     pub fn all() -> Self {
-        Targets { rust: true, sql: vec!["postgres".into(), "mysql".into(), "sqlite".into()], docs: true, stores: true }
+        Targets {
+            rust: true,
+            sql: vec!["postgres".into(), "mysql".into(), "sqlite".into()],
+            #[cfg(feature = "docs")]
+            docs: true,
+            stores: true,
+        }
     }
 }
 
@@ -39,6 +48,7 @@ pub fn generate(policy: &Policy, targets: &Targets) -> Vec<OutputFile> {
     if targets.stores {
         files.extend(stores::generate(policy));
     }
+    #[cfg(feature = "docs")]
     if targets.docs {
         files.extend(docs::generate(policy));
     }
