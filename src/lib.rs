@@ -8,6 +8,7 @@
 
 pub mod backend;
 mod build_api;
+pub mod capability;
 pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -776,6 +776,14 @@ impl Section {
 }
 
 impl Policy {
+    /// Every (category, binding) pair stored in a store of this kind, in source order.
+    pub fn bound_to(&self, kind: StoreKind) -> Vec<(&Category, &Binding)> {
+        self.categories
+            .iter()
+            .flat_map(|c| c.bindings.iter().map(move |b| (c, b)))
+            .filter(|(_, b)| self.store(&b.store).is_some_and(|s| s.kind == kind))
+            .collect()
+    }
     /// The store with this name.
     pub fn store(&self, name: &str) -> Option<&Store> {
         self.stores.iter().find(|s| s.name == name)

@@ -22,8 +22,18 @@ fn tree(args: &[&str]) -> Vec<String> {
 }
 
 const HEAVY: &[&str] = &[
-    "postgres", "mysql", "redis", "rusqlite", "clap", "indicatif", "comfy-table", "lsp-server", "rustls",
-    "askama", "ammonia", "schemars",
+    "postgres",
+    "mysql",
+    "redis",
+    "rusqlite",
+    "clap",
+    "indicatif",
+    "comfy-table",
+    "lsp-server",
+    "rustls",
+    "askama",
+    "ammonia",
+    "schemars",
 ];
 
 #[test]

@@ -4,6 +4,7 @@
 pub mod builtins;
 pub mod taxonomy;
 
+use crate::capability;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::load::Loaded;
 use crate::model::{self, Text};
@@ -1474,13 +1475,9 @@ impl<'a> Checker<'a> {
         let store = p.store(&b.store.name)?;
         let kind = store.kind;
         use model::StoreKind as K;
-        let expected = match kind {
-            K::Postgres | K::Mysql | K::Sqlite => "table",
-            K::Mongodb => "collection",
-            K::Redis => "keys",
-            K::Kafka => "topic",
-            K::ObjectStorage => "bucket",
-            K::LoadBalancer => {
+        let caps = capability::of(kind);
+        let expected = match caps.expiry {
+            capability::Expiry::HoldsNothing => {
                 self.push(
                     err(
                         Code::Mismatch,
@@ -1492,7 +1489,7 @@ impl<'a> Checker<'a> {
                 );
                 return None;
             }
-            K::Other => "",
+            _ => caps.location.unwrap_or(""),
         };
         let location = match b.locations.as_slice() {
             [] => {
@@ -1725,7 +1722,7 @@ impl<'a> Checker<'a> {
     }
 
     /// What the stores that expire data themselves (Redis, MongoDB, Kafka, object storage) can
-    /// enforce of the rule, per [`crate::backend::stores::convert`]: a store may delete later
+    /// enforce of the rule, per [`capability::convert`]: a store may delete later
     /// than the rule only by the rule's tolerance, and an exact period never early.
     fn ttl_store_checks(
         &mut self,
@@ -1736,18 +1733,23 @@ impl<'a> Checker<'a> {
         p: &model::Policy,
         retention: Option<&model::Retention>,
     ) {
-        use crate::backend::stores::{PURGE_AT, convert};
+        use capability::{PURGE_AT, PerRecord, convert};
         use model::StoreKind as K;
         let (Some(store), Some(r)) = (p.store(&m.store), retention) else { return };
         let kind = store.kind;
-        if matches!(kind, K::Postgres | K::Mysql | K::Sqlite) {
-            self.sql_schedule_check(b, store, what, p, r);
-            return;
-        }
-        if !matches!(kind, K::Redis | K::Mongodb | K::Kafka | K::ObjectStorage) {
-            return;
-        }
-        if r.action == model::EndAction::Anonymise && !matches!(r.rule, model::Rule::Indefinite { .. }) {
+        let caps = capability::of(kind);
+        let ttl = match &caps.expiry {
+            capability::Expiry::PurgeJob => {
+                self.sql_schedule_check(b, store, what, p, r);
+                return;
+            }
+            capability::Expiry::Ttl(ttl) => ttl,
+            capability::Expiry::HoldsNothing | capability::Expiry::Unmanaged => return,
+        };
+        if !caps.anonymise
+            && r.action == model::EndAction::Anonymise
+            && !matches!(r.rule, model::Rule::Indefinite { .. })
+        {
             self.push(
                 err(
                     Code::Unenforceable,
@@ -1759,22 +1761,17 @@ impl<'a> Checker<'a> {
             );
         }
         let event_based = convert::has_event_clock(r);
-        match kind {
-            K::Mongodb => {
-                let needs = event_based
-                    || convert::has_calendar_clock(r)
-                    || convert::window(r)
-                        .is_some_and(|w| w.hi > crate::backend::stores::mongodb::MAX_EXPIRE_AFTER_SECONDS);
+        match ttl.per_record {
+            PerRecord::InstantField => {
                 let has = fields.iter().any(|f| {
                     f.name == PURGE_AT && matches!(f.ty, model::FieldType::Timestamp | model::FieldType::Date)
                 });
-                if needs && !matches!(r.rule, model::Rule::Indefinite { .. }) && !has {
-                    let why = if event_based {
-                        "an event-based rule"
-                    } else if convert::has_calendar_clock(r) {
-                        "a calendar-month rule"
-                    } else {
-                        "a period longer than `expireAfterSeconds` allows"
+                if let Some(reason) = convert::per_record_reason(r, ttl.max_secs)
+                    && !has
+                {
+                    let why = match reason {
+                        convert::PerRecordReason::BeyondMaxTtl => "a period longer than `expireAfterSeconds` allows",
+                        other => other.words(),
                     };
                     self.push(
                         err(
@@ -1790,7 +1787,7 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
-            K::Kafka | K::ObjectStorage if !event_based => {
+            PerRecord::FixedOnly if !event_based => {
                 let Some(w) = convert::window(r) else { return };
                 let (res, engine, why) = if kind == K::Kafka {
                     (
@@ -1800,7 +1797,7 @@ impl<'a> Checker<'a> {
                     )
                 } else {
                     (
-                        convert::ttl(w, convert::DAY).map(|_| ()),
+                        convert::ttl(w, ttl.unit_secs).map(|_| ()),
                         "an object-storage lifecycle rule",
                         "expiration counts whole days",
                     )
@@ -1840,8 +1837,7 @@ impl<'a> Checker<'a> {
         p: &model::Policy,
         r: &model::Retention,
     ) {
-        use crate::backend::stores::convert;
-        const DAY: u64 = 86_400;
+        use capability::{DAY, convert};
         if matches!(r.rule, model::Rule::Indefinite { .. }) {
             return;
         }

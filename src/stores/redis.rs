@@ -8,7 +8,9 @@
 //! Legal hold: a key listed in the set [`LEGAL_HOLD_SET`] is written without a TTL and is
 //! reported, never changed, by [`verify`].
 
-pub use crate::backend::stores::redis::{LEGAL_HOLD_SET, RedisTtl, ttl_of};
+pub use crate::capability::LEGAL_HOLD_SET;
+pub use crate::capability::convert::RedisTtl;
+use crate::capability::convert::redis_ttl;
 use crate::model::{Location, Policy, StoreKind};
 use crate::semantics::{self, Instant};
 use redis::{ConnectionLike, RedisResult, ToRedisArgs};
@@ -40,7 +42,7 @@ pub enum Error {
 /// The fixed TTL in seconds of a category written at collection time (`SET … EX ttl`), if
 /// its rule is a fixed period from collection that seconds express within its tolerance.
 pub fn ttl_for(policy: &Policy, category: &str) -> Option<u64> {
-    policy.category(category).and_then(|c| ttl_of(c).ttl_seconds)
+    policy.category(category).and_then(|c| redis_ttl(&c.retention).ttl_seconds)
 }
 
 /// The current time in seconds (UTC).
@@ -140,11 +142,12 @@ pub struct BoundPattern {
 
 /// Every key pattern bound to a Redis store, in source order.
 pub fn patterns(policy: &Policy) -> Vec<BoundPattern> {
-    crate::backend::stores::bound(policy, StoreKind::Redis)
+    policy
+        .bound_to(StoreKind::Redis)
         .into_iter()
         .filter_map(|(c, b)| match &b.location {
             Location::Keys { pattern } => {
-                Some(BoundPattern { category: c.name.clone(), pattern: pattern.clone(), ttl: ttl_of(c) })
+                Some(BoundPattern { category: c.name.clone(), pattern: pattern.clone(), ttl: redis_ttl(&c.retention) })
             }
             _ => None,
         })

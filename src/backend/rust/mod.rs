@@ -107,7 +107,7 @@ impl Gen<'_> {
             return TokenStream::new();
         }
         // The same number `stores/redis.json` carries: one computation for both.
-        let ttl = match crate::backend::stores::redis::ttl_of(c).ttl_seconds {
+        let ttl = match crate::capability::convert::redis_ttl(&c.retention).ttl_seconds {
             Some(t) => {
                 let t = Literal::u64_unsuffixed(t);
                 quote!(::std::option::Option::Some(#t))

@@ -746,7 +746,7 @@ fn descriptors() -> TokenStream {
 /// Client-agnostic Redis command builders, emitted when a category is stored in Redis: the
 /// generated file stays dependency-free, and any client sends the arguments as they are.
 pub fn redis() -> TokenStream {
-    let hold = crate::backend::stores::redis::LEGAL_HOLD_SET;
+    let hold = crate::capability::LEGAL_HOLD_SET;
     quote! {
         /// The Redis set listing keys under legal hold (`SISMEMBER` it before a write): a held
         /// key is written without expiry and is never given one, as `stores/redis.json` and

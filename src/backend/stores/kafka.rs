@@ -6,8 +6,8 @@
 //! segment is never deleted), plus the broker's `log.retention.check.interval.ms` (5 minutes by
 //! default); [`convert::kafka`] keeps that sum within the rule and its tolerance.
 
-use super::convert::{self, KafkaTtl};
 use super::{OutputFile, bound, describe};
+use crate::capability::convert::{self, KafkaTtl};
 use crate::escape;
 use crate::model::{Category, Location, Policy, Rule, StoreKind};
 use std::collections::BTreeMap;

@@ -1,11 +1,10 @@
 //! Native retention settings of the stores that expire data themselves: Redis, MongoDB, Kafka
 //! and S3-compatible object storage (`stores/`).
 //!
-//! Every engine reads the same rule through [`convert`], which defines once how a rule becomes
-//! a TTL and how far a store may deviate from it; the checker rejects bindings a store cannot
-//! enforce within the rule's tolerance, so the engines here never fail.
-
-pub mod convert;
+//! Every engine reads the same rule through [`crate::capability::convert`], which defines once
+//! how a rule becomes a TTL and how far a store may deviate from it, and its limits from
+//! [`crate::capability::of`]; the checker rejects bindings a store cannot enforce within the
+//! rule's tolerance, so the engines here never fail.
 pub mod kafka;
 pub mod mongodb;
 pub mod object_storage;
@@ -14,10 +13,7 @@ pub mod redis;
 use super::OutputFile;
 use crate::model::{Binding, Category, Policy, StoreKind};
 
-/// Field every MongoDB document of an event-based (or calendar-month) category carries: the
-/// instant the record must be gone, computed by the application with
-/// [`crate::semantics::expiry`] when it writes the record or when the event happens.
-pub const PURGE_AT: &str = "purge_at";
+pub use crate::capability::PURGE_AT;
 /// MongoDB field every write sets (`false` unless held); a document under legal hold
 /// (`true`) is outside the TTL index's partial filter and so never expires.
 pub const LEGAL_HOLD_FIELD: &str = "legalHold";
@@ -53,12 +49,7 @@ pub fn generate(policy: &Policy) -> Vec<OutputFile> {
 
 /// Every (category, binding) pair stored in a store of this kind, in source order.
 pub fn bound(policy: &Policy, kind: StoreKind) -> Vec<(&Category, &Binding)> {
-    policy
-        .categories
-        .iter()
-        .flat_map(|c| c.bindings.iter().map(move |b| (c, b)))
-        .filter(|(_, b)| policy.store(&b.store).is_some_and(|s| s.kind == kind))
-        .collect()
+    policy.bound_to(kind)
 }
 
 /// The rule in words for comments, e.g. `7 days (exact), tolerance 1 day`.

@@ -10,8 +10,8 @@
 //! - Legal hold is the partial filter `legalHold: false`: every write sets the field, since a
 //!   missing field never matches and a document without it would never expire.
 
-use super::convert;
 use super::{LEGAL_HOLD_FIELD, OutputFile, PURGE_AT, bound, describe};
+use crate::capability::{self, convert};
 use crate::model::{Category, Location, Policy, Rule, StoreKind};
 
 /// How a category is expired in MongoDB.
@@ -32,13 +32,9 @@ pub enum MongoTtl {
 
 /// True when a rule needs [`PURGE_AT`] in MongoDB (the checker requires the field then).
 pub fn needs_purge_at(c: &Category) -> bool {
-    convert::has_event_clock(&c.retention)
-        || convert::has_calendar_clock(&c.retention)
-        || convert::window(&c.retention).is_some_and(|w| w.hi > MAX_EXPIRE_AFTER_SECONDS)
+    let max = capability::of(StoreKind::Mongodb).ttl().and_then(|t| t.max_secs);
+    convert::per_record_reason(&c.retention, max).is_some()
 }
-
-/// The largest `expireAfterSeconds` MongoDB accepts (a 32-bit signed integer, about 68 years).
-pub const MAX_EXPIRE_AFTER_SECONDS: u64 = 2_147_483_647;
 
 /// The MongoDB reading of a binding.
 pub fn ttl_of(c: &Category, collected_at: Option<&str>) -> MongoTtl {

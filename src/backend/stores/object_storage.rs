@@ -14,8 +14,8 @@
 //! override (on COS: object lock / retention). Objects under legal hold are then kept as
 //! noncurrent versions until the hold is lifted.
 
-use super::convert::{self, DAY, Ttl};
 use super::{OutputFile, RULE_ID_PREFIX, bound, describe, owner_prefix};
+use crate::capability::convert::{self, DAY, Ttl};
 use crate::model::{Location, Policy, Rule, StoreKind};
 use std::collections::BTreeMap;
 

@@ -6,53 +6,17 @@
 //! event-based rules are exact in Redis. The fixed TTL below is what a key may carry at most
 //! (for `verify --redis-url`), and what `--fix` sets on a key without one.
 
-use super::convert::{self, Window};
 use super::{OutputFile, bound, describe};
-use crate::model::{Category, Policy, Rule, StoreKind};
+use crate::capability::convert;
+use crate::model::{Category, Policy, StoreKind};
 use serde::Serialize;
 
-/// Set of key names under legal hold: the helper writes them without a TTL, `verify --redis-url`
-/// reports them and `--fix` leaves them alone.
-pub const LEGAL_HOLD_SET: &str = "policyc:legal_hold";
-
-/// What a category's rule means for a Redis key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct RedisTtl {
-    /// A fixed TTL from the write equal to the rule (within its tolerance), if there is one:
-    /// `SET key value EX ttl` is then correct for a write at collection time.
-    pub ttl_seconds: Option<u64>,
-    /// The longest TTL a key may carry without breaking the rule: its longest end plus the
-    /// tolerance. `None` when nothing bounds it (indefinite, or only event clocks that have
-    /// not started).
-    pub max_ttl_seconds: Option<u64>,
-    /// The TTL `--fix` gives a key that has none or too long a one: the rule's shortest end,
-    /// counted from now since Redis does not know when the key was written.
-    pub fix_ttl_seconds: Option<u64>,
-    /// True when a clock starts at an event: the helper sets `PEXPIREAT` when it happens, so a
-    /// key without a TTL is not by itself a violation unless a collection clock also runs.
-    pub event_based: bool,
-}
+pub use crate::capability::LEGAL_HOLD_SET;
+pub use crate::capability::convert::RedisTtl;
 
 /// The Redis reading of a category's retention.
 pub fn ttl_of(c: &Category) -> RedisTtl {
-    let event_based = convert::has_event_clock(&c.retention);
-    if let Rule::NotStored = c.retention.rule {
-        return RedisTtl { ttl_seconds: Some(1), max_ttl_seconds: Some(1), fix_ttl_seconds: Some(1), event_based };
-    }
-    match convert::window(&c.retention) {
-        Some(w) => {
-            let Window { lo, hi, tolerance, .. } = w;
-            // A key written now ends at most at the longest span, plus what the tolerance allows.
-            let max = hi + tolerance;
-            RedisTtl {
-                ttl_seconds: convert::ttl(w, 1).ok().map(|t| t.seconds),
-                max_ttl_seconds: Some(max),
-                fix_ttl_seconds: Some(lo.max(1)),
-                event_based,
-            }
-        }
-        None => RedisTtl { ttl_seconds: None, max_ttl_seconds: None, fix_ttl_seconds: None, event_based },
-    }
+    convert::redis_ttl(&c.retention)
 }
 
 #[derive(Serialize)]
@@ -66,6 +30,12 @@ struct Entry<'a> {
     worst_case_lag: &'static str,
 }
 
+/// Redis's worst-case deletion lag, as every setting states it.
+const LAG: &str = match crate::capability::of(StoreKind::Redis).expiry {
+    crate::capability::Expiry::Ttl(t) => t.lag,
+    _ => "",
+};
+
 /// `stores/redis.json`.
 pub fn generate(policy: &Policy) -> OutputFile {
     let entries: Vec<Entry> = bound(policy, StoreKind::Redis)
@@ -77,8 +47,7 @@ pub fn generate(policy: &Policy) -> OutputFile {
                 pattern,
                 rule: describe(c),
                 ttl: ttl_of(c),
-                worst_case_lag: "milliseconds: an expired key is never returned, and is freed on access or by the \
-                                 active expiry cycle (10 times a second)",
+                worst_case_lag: LAG,
             }),
             _ => None,
         })

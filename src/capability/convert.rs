@@ -19,8 +19,7 @@
 use crate::model::{Anchor, Bound, Clock, Duration, Retention, Rule, Unit};
 use crate::semantics;
 
-/// Seconds in a day.
-pub const DAY: u64 = 86_400;
+pub use super::DAY;
 /// Smallest `segment.ms` worth setting (one minute): smaller values make Kafka roll a segment
 /// per message.
 pub const MIN_SEGMENT_MS: u64 = 60_000;
@@ -87,6 +86,45 @@ pub fn has_event_clock(r: &Retention) -> bool {
 pub fn has_calendar_clock(r: &Retention) -> bool {
     matches!(&r.rule, Rule::Expires { clocks, .. }
         if clocks.iter().any(|c| matches!(c.duration.unit, Unit::Months | Unit::Years)))
+}
+
+/// Why a rule's end must be computed per record instead of configured as one fixed TTL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PerRecordReason {
+    /// A clock starts at an event.
+    Event,
+    /// A clock counts calendar months, whose length depends on the start date.
+    CalendarMonths,
+    /// The period is longer than the engine's largest TTL.
+    BeyondMaxTtl,
+}
+
+impl PerRecordReason {
+    /// The reason in words, for diagnostics.
+    pub fn words(self) -> &'static str {
+        match self {
+            PerRecordReason::Event => "an event-based rule",
+            PerRecordReason::CalendarMonths => "a calendar-month rule",
+            PerRecordReason::BeyondMaxTtl => "a period longer than the store's largest TTL",
+        }
+    }
+}
+
+/// Why a fixed TTL from the write cannot express the rule on an engine whose largest TTL is
+/// `max_secs`, or `None` when it can (or when nothing expires).
+pub fn per_record_reason(r: &Retention, max_secs: Option<u64>) -> Option<PerRecordReason> {
+    if !matches!(r.rule, Rule::Expires { .. }) {
+        return None;
+    }
+    if has_event_clock(r) {
+        Some(PerRecordReason::Event)
+    } else if has_calendar_clock(r) {
+        Some(PerRecordReason::CalendarMonths)
+    } else if window(r).zip(max_secs).is_some_and(|(w, max)| w.hi > max) {
+        Some(PerRecordReason::BeyondMaxTtl)
+    } else {
+        None
+    }
 }
 
 /// A TTL chosen for a store.
@@ -340,5 +378,45 @@ mod tests {
         assert_eq!(human(60), "1 minute");
         assert_eq!(tolerance_hint(12 * 3600), "12 hours");
         assert_eq!(tolerance_hint(3 * DAY), "3 days");
+    }
+}
+
+/// What a rule means for a Redis key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct RedisTtl {
+    /// A fixed TTL from the write equal to the rule (within its tolerance), if there is one:
+    /// `SET key value EX ttl` is then correct for a write at collection time.
+    pub ttl_seconds: Option<u64>,
+    /// The longest TTL a key may carry without breaking the rule: its longest end plus the
+    /// tolerance. `None` when nothing bounds it (indefinite, or only event clocks that have
+    /// not started).
+    pub max_ttl_seconds: Option<u64>,
+    /// The TTL `--fix` gives a key that has none or too long a one: the rule's shortest end,
+    /// counted from now since Redis does not know when the key was written.
+    pub fix_ttl_seconds: Option<u64>,
+    /// True when a clock starts at an event: the helper sets `PEXPIREAT` when it happens, so a
+    /// key without a TTL is not by itself a violation unless a collection clock also runs.
+    pub event_based: bool,
+}
+
+/// The Redis reading of a retention rule.
+pub fn redis_ttl(r: &Retention) -> RedisTtl {
+    let event_based = has_event_clock(r);
+    if let Rule::NotStored = r.rule {
+        return RedisTtl { ttl_seconds: Some(1), max_ttl_seconds: Some(1), fix_ttl_seconds: Some(1), event_based };
+    }
+    match window(r) {
+        Some(w) => {
+            let Window { lo, hi, tolerance, .. } = w;
+            // A key written now ends at most at the longest span, plus what the tolerance allows.
+            let max = hi + tolerance;
+            RedisTtl {
+                ttl_seconds: ttl(w, 1).ok().map(|t| t.seconds),
+                max_ttl_seconds: Some(max),
+                fix_ttl_seconds: Some(lo.max(1)),
+                event_based,
+            }
+        }
+        None => RedisTtl { ttl_seconds: None, max_ttl_seconds: None, fix_ttl_seconds: None, event_based },
     }
 }
