@@ -1,5 +1,6 @@
 //! `policyc::Config`, the `build.rs` API: output, rewrite-only-if-changed, and errors rendered
 //! like the CLI's.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use std::path::Path;
 

@@ -1,4 +1,5 @@
 //! The `policyc` binary: exit codes, JSON diagnostics, `build` outputs and colour.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use assert_cmd::Command;
 use clap::CommandFactory;

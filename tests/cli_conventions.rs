@@ -1,5 +1,6 @@
 //! Command-line conventions: `-D warnings`, `-q`/`-v`, colour switches, completions and the
 //! manual page generated from the argument definitions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 mod common;
 

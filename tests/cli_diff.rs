@@ -1,4 +1,5 @@
 //! `policyc diff`: exit codes of the `--fail-on` gate, JSON output, notices and `git:` sources.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 //!
 //! Review changed snapshots with `cargo insta review`, or accept them with
 //! `INSTA_UPDATE=always cargo test --test diagnostics`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use policyc::diagnostics::{self, Severity};
 use std::path::{Path, PathBuf};

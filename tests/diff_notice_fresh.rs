@@ -2,6 +2,7 @@
 //! `policyc diff im.policy im.v2.policy --notice-out …` produces. Refresh them with:
 //!
 //!     UPDATE_GENERATED=1 cargo test --test diff_notice_fresh
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use std::path::Path;
 

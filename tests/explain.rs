@@ -1,5 +1,6 @@
 //! `policyc explain` and `policyc init`: every code has an explanation whose erroneous example
 //! yields that code and whose fix checks clean; the starter policy checks clean.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use assert_cmd::Command;
 use policyc::explain::{EXAMPLE_PRELUDE, EXPLANATIONS, policy_examples};

@@ -1,5 +1,6 @@
 //! `policyc fmt`: every committed policy is a fixed point, any re-spacing of it formats back to
 //! the same bytes, and formatting never changes the checked model.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use assert_cmd::Command;
 use proptest::prelude::*;

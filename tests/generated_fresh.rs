@@ -2,6 +2,7 @@
 //! `examples/`. Refresh them with:
 //!
 //!     UPDATE_GENERATED=1 cargo test --test generated_fresh
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use std::path::{Path, PathBuf};
 

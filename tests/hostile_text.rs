@@ -4,6 +4,7 @@
 //!
 //! The checker refuses most of these characters in policy source; the model is altered after
 //! checking so the backends are tested on their own (file names, hand-built models).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use policyc::backend::{self, Targets};
 use policyc::model::Policy;

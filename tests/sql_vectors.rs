@@ -1,5 +1,6 @@
 //! The shared time vectors (`tests/vectors/time.json`) evaluated in each engine with the exact
 //! expressions the generated jobs use, compared with `policyc::semantics::add`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Checker diagnostics for stores that expire data themselves, at the binding's position.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use serde_json::Value;
 use std::path::Path;

@@ -7,6 +7,7 @@
 //! whose external tool is missing prints `skipped: <why>` and returns, unless
 //! `POLICYC_REQUIRE_SERVICES=1` (set by `.ci/run`), where it fails instead.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use std::process::Command;
 

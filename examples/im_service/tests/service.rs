@@ -1,4 +1,5 @@
 //! The service against its policy: what the generated types allow, compute and refuse.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 use im_service::policy::category::{ConfigurationData, LogData, MonitoringData};
 use im_service::policy::purpose::{PerformanceAnalysis, ProvideConfiguredFeature};
