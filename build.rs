@@ -2,7 +2,12 @@
 //! configured is reported as *ignored* by the test harness instead of passing vacuously.
 //!
 //! The flags only matter to this crate's own tests; the library ignores them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a benchmark or build script stops at the first failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark or build script stops at the first failure"
+)]
 
 fn main() {
     let require = std::env::var("POLICYC_REQUIRE_SERVICES").is_ok_and(|v| v == "1");

@@ -10,7 +10,12 @@
 //! process per case, `VmHWM`): a 50 MB policy through `check`, a chain of 5,000 imports, 3,000
 //! flat imports, and 20,000 names on one line with their diagnostics rendered. Sizes there are
 //! fixed; `POLICYC_BENCH_SCALE=0` skips them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a benchmark or build script stops at the first failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark or build script stops at the first failure"
+)]
 
 use comfy_table::Table;
 use pest::Parser;

@@ -1,7 +1,12 @@
 //! Diff of two 10,000-category synthetic policies that differ in about 1% of items
 //! (`synth::policy(10_000, 0)` vs `synth::policy(10_000, 1)`). Compiling each side is timed
 //! separately from the diff itself. Run with `cargo bench --bench diff`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a benchmark or build script stops at the first failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark or build script stops at the first failure"
+)]
 
 use comfy_table::Table;
 use std::time::{Duration, Instant};

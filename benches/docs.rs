@@ -1,5 +1,10 @@
 //! Document generation speed on synthetic policies. Run with `cargo bench --bench docs`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a benchmark or build script stops at the first failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark or build script stops at the first failure"
+)]
 
 use std::time::Instant;
 
@@ -15,7 +20,7 @@ fn main() {
         let start = Instant::now();
         let mut files = Vec::new();
         for _ in 0..runs {
-            files = policyc::backend::docs::generate(&p);
+            files = policyc::backend::docs::generate(&p).unwrap();
         }
         let ms = start.elapsed().as_secs_f64() * 1_000.0 / f64::from(runs);
         let bytes: usize = files.iter().map(|f| f.contents.len()).sum();

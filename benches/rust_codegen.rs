@@ -7,7 +7,12 @@
 //!
 //! Prints the time to generate (tokens, formatting) and the output size; with
 //! `POLICYC_BENCH_RUSTC=1`, also how long `cargo check` takes on the generated file.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a benchmark or build script stops at the first failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark or build script stops at the first failure"
+)]
 
 use std::time::Instant;
 

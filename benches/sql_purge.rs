@@ -13,7 +13,12 @@
 //! purge threads remove them later (for the job, while later batches run; for the naive DELETE,
 //! after it returns). Until then the data is still on disk, so for MariaDB the table also shows
 //! the time until the purge has caught up (history list length back to 0).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a benchmark or build script stops at the first failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark or build script stops at the first failure"
+)]
 
 use comfy_table::Table;
 use policyc::backend::sql::{self, DialectKind, Plan};
@@ -129,7 +134,7 @@ fn bench(engine: &'static str, url: &str, n: u64, batch: u32, rounds: usize, t: 
     let mut db = runner::connect(url).unwrap();
     let d = db.dialect();
     let policy = policyc::compile_str("bench.policy", &TEMPLATE.replace("PFX", PREFIX)).policy.unwrap();
-    let plan = sql::plan(&policy, d);
+    let plan = sql::plan(&policy, d).unwrap();
     let job = plan.jobs.iter().find(|j| j.table_name == format!("{PREFIX}_days")).unwrap().clone();
     // The policy's other tables exist (empty) so its setup applies.
     let ts = if d == DialectKind::Postgres { "timestamptz" } else { "DATETIME(6)" };
@@ -188,7 +193,7 @@ fn generation() {
     let t = Instant::now();
     let bytes: usize = [DialectKind::Postgres, DialectKind::Mysql, DialectKind::Sqlite]
         .into_iter()
-        .map(|d| sql::generate(&policy, d).contents.len())
+        .map(|d| sql::generate(&policy, d).unwrap().contents.len())
         .sum();
     println!(
         "SQL generation, {n} calendar-month categories, 3 dialects: {:.1} ms ({bytes} bytes)\n",

@@ -1,7 +1,12 @@
 //! Store-retention throughput: checking and generating `stores/` for synthetic policies whose
 //! categories are all bound to Redis, and `verify` scanning real Redis keys (when
 //! `POLICYC_TEST_REDIS_URL` is set). Run with `cargo bench --bench stores`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a benchmark or build script stops at the first failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark or build script stops at the first failure"
+)]
 
 use std::time::Instant;
 
@@ -29,7 +34,7 @@ fn main() {
         let check = t.elapsed();
         let Some(p) = c.policy.as_ref() else { panic!("{}", c.render(false)) };
         let t = Instant::now();
-        let files = policyc::backend::stores::generate(p);
+        let files = policyc::backend::stores::generate(p).unwrap();
         let gen_time = t.elapsed();
         assert!(!files.is_empty());
         let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / n as f64;

@@ -142,11 +142,8 @@ impl Config {
     }
 }
 
-/// One-line form for `build.rs`: compiles `policies` into `OUT_DIR`; on failure prints the
-/// diagnostics and exits with status 1, which fails the build.
-pub fn compile_policies(policies: &[impl AsRef<Path>]) {
-    if let Err(e) = Config::new().compile(policies) {
-        eprintln!("{e}");
-        std::process::exit(1);
-    }
+/// One-line form for `build.rs`: compiles `policies` into `OUT_DIR` with default settings.
+/// Returning its error from `main` fails the build with the rendered diagnostics.
+pub fn compile_policies(policies: &[impl AsRef<Path>]) -> Result<Vec<PathBuf>, BuildError> {
+    Config::new().compile(policies)
 }

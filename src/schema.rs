@@ -39,8 +39,6 @@ pub fn diagnostics_schema() -> Value {
 }
 
 /// A schema as committed: pretty JSON with a final newline.
-pub fn to_file_text(schema: &Value) -> String {
-    let mut s = serde_json::to_string_pretty(schema).unwrap_or_default();
-    s.push('\n');
-    s
+pub fn to_file_text(schema: &Value) -> crate::backend::Result<String> {
+    crate::backend::json_text("a JSON Schema", schema)
 }

@@ -291,8 +291,8 @@ fn check_parent_link(doc: &Html, what: &str) {
 fn example_documents_carry_every_seed_fact() {
     let p = compile("examples/tencent_im/im.policy");
     for (locale, facts, retention) in [("en", EN_FACTS, EN_RETENTION), ("zh", ZH_FACTS, ZH_RETENTION)] {
-        let md = docs::markdown(&p, locale);
-        let html = docs::html(&p, locale);
+        let md = docs::markdown(&p, locale).unwrap();
+        let html = docs::html(&p, locale).unwrap();
         // Markdown: rendered by a CommonMark parser (the raw text has link and table syntax).
         assert!(md.contains(&format!("]({PARENT_URL})")), "{locale}.md: parent link");
         let rendered = md_to_html(&md);
@@ -313,7 +313,7 @@ fn fact_check_detects_a_missing_fact() {
     let mut p = compile("examples/tencent_im/im.policy");
     p.categories[2].fields.retain(|f| f.name != "check_blocklist");
     p.categories[0].retention.rule = policyc::model::Rule::NotStored;
-    let html = docs::html(&p, "en");
+    let html = docs::html(&p, "en").unwrap();
     let doc = Html::parse_document(&html);
     let text = normalise(&html_text(&doc), "en");
     assert!(!text.contains("whether the blocklist is checked"));
@@ -326,27 +326,27 @@ fn fact_check_detects_a_missing_fact() {
 #[test]
 fn example_snapshots() {
     let p = compile("examples/tencent_im/im.policy");
-    insta::assert_snapshot!("example_en_md", docs::markdown(&p, "en"));
-    insta::assert_snapshot!("example_zh_md", docs::markdown(&p, "zh"));
-    insta::assert_snapshot!("example_en_html", docs::html(&p, "en"));
+    insta::assert_snapshot!("example_en_md", docs::markdown(&p, "en").unwrap());
+    insta::assert_snapshot!("example_zh_md", docs::markdown(&p, "zh").unwrap());
+    insta::assert_snapshot!("example_en_html", docs::html(&p, "en").unwrap());
     insta::assert_snapshot!("example_ropa_csv", docs::ropa::csv(&p));
 }
 
 #[test]
 fn every_construct_snapshots() {
     let p = compile("tests/fixtures/every_construct_docs.policy");
-    insta::assert_snapshot!("every_construct_en_md", docs::markdown(&p, "en"));
-    insta::assert_snapshot!("every_construct_zh_md", docs::markdown(&p, "zh"));
-    insta::assert_snapshot!("every_construct_en_html", docs::html(&p, "en"));
+    insta::assert_snapshot!("every_construct_en_md", docs::markdown(&p, "en").unwrap());
+    insta::assert_snapshot!("every_construct_zh_md", docs::markdown(&p, "zh").unwrap());
+    insta::assert_snapshot!("every_construct_en_html", docs::html(&p, "en").unwrap());
     insta::assert_snapshot!("every_construct_ropa_csv", docs::ropa::csv(&p));
-    insta::assert_snapshot!("every_construct_ropa_en_html", docs::ropa::html(&p, "en"));
+    insta::assert_snapshot!("every_construct_ropa_en_html", docs::ropa::html(&p, "en").unwrap());
 }
 
 #[test]
 fn every_page_is_valid_html() {
     for path in ["examples/tencent_im/im.policy", "tests/fixtures/every_construct_docs.policy"] {
         let p = compile(path);
-        for f in docs::generate(&p) {
+        for f in docs::generate(&p).unwrap() {
             let name = f.path.display().to_string();
             let text = String::from_utf8(f.contents).unwrap();
             if name.ends_with(".html") {
@@ -367,7 +367,7 @@ fn every_page_is_valid_html() {
 #[test]
 fn document_adapts_to_the_policy() {
     let p = compile("tests/fixtures/every_construct_docs.policy");
-    let en = docs::markdown(&p, "en");
+    let en = docs::markdown(&p, "en").unwrap();
     // Purposes shared by several categories are stated once, with all their categories.
     assert_eq!(en.matches("To detect and prevent abuse.").count(), 1, "{en}");
     assert!(en.contains("**Session data, Telemetry, Account data and Audit log** | To detect and prevent abuse."));
@@ -393,10 +393,10 @@ fn document_adapts_to_the_policy() {
         assert!(en.contains(s), "missing `{s}`");
     }
     // The author's wording covers only English; Chinese is generated.
-    let zh = docs::markdown(&p, "zh");
+    let zh = docs::markdown(&p, "zh").unwrap();
     assert!(zh.contains("存储 1 年，之后进行匿名化处理。"), "{zh}");
     // Author Markdown: sanitised in both, headings demoted below the section heading.
-    let html = docs::html(&p, "en");
+    let html = docs::html(&p, "en").unwrap();
     assert!(!en.contains("<script>") && en.contains("alert('x')"), "{en}");
     assert!(en.contains("#### Why we keep data"), "{en}");
     assert!(html.contains("<h4>Why we keep data</h4>"), "`##` is demoted below the section heading");
@@ -406,7 +406,7 @@ fn document_adapts_to_the_policy() {
     for c in &mut proc.categories {
         c.role = policyc::model::Role::Processor;
     }
-    let doc = Html::parse_document(&docs::html(&proc, "en"));
+    let doc = Html::parse_document(&docs::html(&proc, "en").unwrap());
     let headers: Vec<String> = doc.select(&sel("#use th")).map(|h| h.text().collect()).collect();
     assert_eq!(headers, ["Personal information", "Purpose"]);
     // The ROPA has one row per category and purpose.
@@ -418,8 +418,8 @@ fn document_adapts_to_the_policy() {
 #[test]
 fn output_is_deterministic_and_dated_by_the_policy() {
     let p = compile("tests/fixtures/every_construct_docs.policy");
-    assert_eq!(docs::generate(&p), docs::generate(&p));
-    let html = docs::html(&p, "en");
+    assert_eq!(docs::generate(&p).unwrap(), docs::generate(&p).unwrap());
+    let html = docs::html(&p, "en").unwrap();
     assert!(html.contains("Version: 2.3.0 · Effective: 2025-02-28"));
 }
 
@@ -459,7 +459,7 @@ section use { en "<img src=\"https://tracker.example/x.png\" onerror=\"alert(1)\
 fn hostile_text_is_escaped_in_html() {
     let p = compile_str(HOSTILE);
     for locale in ["en", "ar", "zh"] {
-        let html = docs::html(&p, locale);
+        let html = docs::html(&p, locale).unwrap();
         let doc = assert_valid_page(&html, locale);
         let text = html_text(&doc);
         assert!(!html.contains("onerror"), "{locale}: event handler survived");
@@ -496,7 +496,7 @@ fn hostile_text_is_escaped_in_markdown() {
     // Author sections are Markdown the author wrote, inserted as is; everything else is escaped.
     let start = HOSTILE.find("section use").unwrap();
     let p = compile_str(&HOSTILE[..start]);
-    let md = docs::markdown(&p, "en");
+    let md = docs::markdown(&p, "en").unwrap();
     let doc = md_to_html(&md);
     assert_eq!(doc.select(&sel("script, img, b, em")).count(), 0, "{md}");
     assert!(!doc.select(&sel("a[href]")).any(|a| a.value().attr("href").unwrap().starts_with("javascript")));
@@ -544,7 +544,7 @@ fn unknown_locales_fall_back_to_english_words() {
            category c { label { en "C" fr "Catégorie" } field x: string { label { en "X" } }
              use p under gdpr_contract not stored }"#,
     );
-    let html = docs::html(&p, "fr");
+    let html = docs::html(&p, "fr").unwrap();
     let doc = assert_valid_page(&html, "fr");
     assert_eq!(doc.select(&sel("html[lang=fr]")).count(), 1);
     let text = html_text(&doc);
@@ -580,7 +580,7 @@ fn english_page_renders_in_chromium() {
     let p = compile("examples/tencent_im/im.policy");
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("en.html");
-    std::fs::write(&page, docs::html(&p, "en")).unwrap();
+    std::fs::write(&page, docs::html(&p, "en").unwrap()).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/screenshots.sh");
     let out = std::process::Command::new("bash").arg(script).arg(&page).arg(dir.path()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -603,7 +603,7 @@ fn author_markdown_keeps_its_meaning_in_markdown() {
     .unwrap()
     .replace(r#"zh "请发送邮件至"#, r#"zh "第一行  \n第二行\n\n\n```\ncode\n```\n请发送邮件至"#);
     let p = compile_str(&src);
-    let doc = md_to_html(&docs::markdown(&p, "zh"));
+    let doc = md_to_html(&docs::markdown(&p, "zh").unwrap());
     let html = doc.root_element().html();
     assert!(html.contains("第一行<br>"), "{html}");
     assert!(html.contains("<pre><code>code\n</code></pre>"), "{html}");
@@ -620,13 +620,13 @@ fn author_markdown_is_sanitised_in_markdown() {
     let start = HOSTILE.find("section use").unwrap();
     let text = format!("{}section use {{ en \"{evil}\" ar \"نص\" zh \"文本\" }}\n", &HOSTILE[..start]);
     let p = compile_str(&text);
-    let md = docs::markdown(&p, "en");
+    let md = docs::markdown(&p, "en").unwrap();
     assert!(!md.contains("<!-- open") && !md.contains("<b "), "{md}");
     let doc = md_to_html(&md);
     assert_eq!(doc.select(&sel("script, b")).count(), 0, "{md}");
     assert!(!doc.select(&sel("a[href]")).any(|a| a.value().attr("href").unwrap().contains("javascript")), "{md}");
     let h2 = |d: &Html| d.select(&sel("h2")).count();
-    assert_eq!(h2(&doc), h2(&md_to_html(&docs::markdown(&plain, "en"))), "a section was swallowed:\n{md}");
+    assert_eq!(h2(&doc), h2(&md_to_html(&docs::markdown(&plain, "en").unwrap())), "a section was swallowed:\n{md}");
 }
 
 #[test]

@@ -55,7 +55,7 @@ fn committed_schemas_are_fresh() {
         ("schema/policy.schema.json", policyc::schema::policy_schema()),
         ("schema/diagnostics.schema.json", policyc::schema::diagnostics_schema()),
     ] {
-        let text = policyc::schema::to_file_text(&schema);
+        let text = policyc::schema::to_file_text(&schema).unwrap();
         let path = root().join(file);
         if update {
             std::fs::write(&path, &text).unwrap();
@@ -71,7 +71,7 @@ fn committed_schemas_are_fresh() {
 #[test]
 fn policy_json_names_its_schema() {
     let policy = compile(&root().join("examples/tencent_im/im.policy"));
-    let file = policyc::backend::json::generate(&policy);
+    let file = policyc::backend::json::generate(&policy).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&file.contents).unwrap();
     assert_eq!(v["$schema"], "urn:policyc:schema:policy-json:1");
     assert_eq!(policyc::schema::policy_schema()["$id"], v["$schema"]);
@@ -85,7 +85,7 @@ fn every_policy_json_and_json_diagnostics_validate_against_their_schemas() {
     let dir = tempfile::tempdir().unwrap();
     let mut docs = Vec::new();
     for p in policies() {
-        let file = policyc::backend::json::generate(&compile(&p));
+        let file = policyc::backend::json::generate(&compile(&p)).unwrap();
         let out = dir.path().join(format!("{}.json", p.file_stem().unwrap().to_string_lossy()));
         std::fs::write(&out, &file.contents).unwrap();
         docs.push(out);
@@ -248,7 +248,7 @@ fn hostile_text_stays_inside_its_literals() {
     let Some(policy) = c.policy.clone() else { panic!("{}", c.render(false)) };
     let dir = tempfile::tempdir().unwrap();
     let ttl = policyc::backend::exchange::dpv::turtle(&policy);
-    let jsonld = policyc::backend::exchange::dpv::jsonld(&policy);
+    let jsonld = policyc::backend::exchange::dpv::jsonld(&policy).unwrap();
     let fides = policyc::backend::exchange::fides::generate(&policy);
     for f in [&ttl, &jsonld, &fides] {
         std::fs::write(dir.path().join(&f.path), &f.contents).unwrap();

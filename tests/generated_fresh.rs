@@ -18,7 +18,7 @@ fn generated_outputs_are_fresh() {
     for (policy_path, out_dir) in examples() {
         let compiled = policyc::compile_file(&policy_path).expect("example is readable");
         let Some(policy) = &compiled.policy else { panic!("example has errors:\n{}", compiled.render(false)) };
-        let files = policyc::backend::generate(policy, &policyc::backend::Targets::all());
+        let files = policyc::backend::generate(policy, &policyc::backend::Targets::all()).unwrap();
         if update {
             policyc::backend::write_all(&out_dir, &files).expect("write generated files");
             continue;

@@ -61,7 +61,7 @@ fn lines(s: &str) -> impl Iterator<Item = &str> {
 #[test]
 fn hostile_text_stays_inert_in_every_output() {
     let policy = hostile_policy();
-    let files = backend::generate(&policy, &Targets::all());
+    let files = backend::generate(&policy, &Targets::all()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     backend::write_all(dir.path(), &files).unwrap();
     let mut kinds = std::collections::BTreeSet::new();

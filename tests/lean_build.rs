@@ -1,7 +1,12 @@
 //! A service's `build.rs` depends on policyc with `default-features = false` and must then
 //! compile only parsing, checking and the Rust backend: no database or Redis driver, no CLI
 //! parser, no progress bars, no document toolchain.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a benchmark or build script stops at the first failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark or build script stops at the first failure"
+)]
 
 use std::process::Command;
 

@@ -435,7 +435,7 @@ fn categories_keep_source_order() {
 #[test]
 fn policy_json_round_trips_and_is_stable() {
     let (p, _) = compile();
-    let out = policyc::backend::json::generate(&p);
+    let out = policyc::backend::json::generate(&p).unwrap();
     let json = String::from_utf8(out.contents).unwrap();
     // The JSON reads back into the same model.
     let back: Policy = serde_json::from_str(&json).unwrap();

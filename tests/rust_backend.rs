@@ -249,7 +249,7 @@ fn a_purpose_on_two_bases_states_both() {
     assert!(compact.contains(&all), "{permits}");
     assert!(compact.contains(&format!("Option::Some(super::BASES[{a}],);")), "the first is BASIS: {permits}");
     assert!(rust.contains("basis: ::std::option::Option::Some(\"gdpr_legitimate_interests\")"));
-    let md = policyc::backend::docs::markdown(&p, "en");
+    let md = policyc::backend::docs::markdown(&p, "en").unwrap();
     let label = |n: &str| p.basis(n).unwrap().label.get("en").to_string();
     let row = md.lines().find(|l| l.starts_with("| **Session**")).unwrap();
     assert!(row.contains(&label("our_contract")) && row.contains(&label("gdpr_legitimate_interests")), "{row}");

@@ -198,7 +198,7 @@ fn check_predicates_at(db: &mut dyn Db, plan: &Plan, p: &Policy, data: &BTreeMap
 fn exercise(db: &mut dyn Db, prefix: &str) {
     let d = db.dialect();
     let p = policy(prefix);
-    let plan = sql::plan(&p, d);
+    let plan = sql::plan(&p, d).unwrap();
     assert_eq!(plan.jobs.len(), 4, "indefinite retention has no job");
     let now = db.query_i64(&format!("SELECT {}", plan.syntax().epoch(plan.syntax().now_expr()))).unwrap().unwrap();
     let data = fixture(prefix, now);
@@ -336,7 +336,7 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
 fn slices(db: &mut dyn Db, prefix: &str) {
     let d = db.dialect();
     let p = policy(prefix);
-    let plan = sql::plan(&p, d);
+    let plan = sql::plan(&p, d).unwrap();
     let now = db.query_i64(&format!("SELECT {}", plan.syntax().epoch(plan.syntax().now_expr()))).unwrap().unwrap();
     let day = 86_400;
     let mut starts: Vec<Instant> = vec![now - 30 * day; 25];
@@ -392,7 +392,7 @@ fn killed(url: &str, prefix: &str) {
     let mut db = runner::connect(url).unwrap();
     let d = db.dialect();
     let p = policy(prefix);
-    let plan = sql::plan(&p, d);
+    let plan = sql::plan(&p, d).unwrap();
     let job = plan.jobs.iter().find(|j| j.table_name == format!("{prefix}_days")).unwrap().clone();
     let mut data = BTreeMap::new();
     for t in ["days", "months", "forever", "events", "early"] {
@@ -501,7 +501,7 @@ fn inject_failure(db: &mut dyn Db, d: DialectKind, table: &str, id: i64, on: boo
 
 fn cleanup(db: &mut dyn Db, prefix: &str) {
     let p = policy(prefix);
-    let plan = sql::plan(&p, db.dialect());
+    let plan = sql::plan(&p, db.dialect()).unwrap();
     for job in &plan.jobs {
         let _ = db.exec(&format!("DROP TABLE IF EXISTS {}", job.table));
         let _ = db.exec(&format!("DELETE FROM policyc_retention_audit WHERE job = '{}'", job.name));
@@ -542,7 +542,7 @@ fn postgres_jobs() {
     cleanup(db.as_mut(), "sqlslice_pg");
     killed(&url, "sqlkill_pg");
     // pg_cron: the schedule is installed (twice: replacement) and listed.
-    let plan = sql::plan(&policy(prefix), DialectKind::Postgres);
+    let plan = sql::plan(&policy(prefix), DialectKind::Postgres).unwrap();
     db.exec("CREATE EXTENSION IF NOT EXISTS pg_cron").unwrap();
     runner::install(db.as_mut(), &plan, true).unwrap();
     runner::install(db.as_mut(), &plan, true).unwrap();
@@ -569,7 +569,7 @@ fn mysql_jobs() {
     slices(db.as_mut(), "sqlslice_my");
     cleanup(db.as_mut(), "sqlslice_my");
     killed(&url, "sqlkill_my");
-    let plan = sql::plan(&policy(prefix), DialectKind::Mysql);
+    let plan = sql::plan(&policy(prefix), DialectKind::Mysql).unwrap();
     runner::install(db.as_mut(), &plan, true).unwrap();
     runner::install(db.as_mut(), &plan, true).unwrap();
     for job in &plan.jobs {
@@ -602,7 +602,7 @@ fn mysql_jobs() {
 fn file_splits_into_the_plan() {
     let p = policy("split");
     for d in DialectKind::ALL {
-        let plan = sql::plan(&p, d);
+        let plan = sql::plan(&p, d).unwrap();
         let text = sql::render(&p, &plan);
         let stmts = sql::split_statements(&text);
         let mut want = plan.setup.clone();

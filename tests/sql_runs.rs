@@ -97,7 +97,7 @@ fn ids(db: &mut dyn Db, table: &str) -> BTreeSet<i64> {
 fn forget(db: &mut dyn Db, text: &str) {
     let p = compile(text);
     let d = db.dialect();
-    let plan = sql::plan(&p, d);
+    let plan = sql::plan(&p, d).unwrap();
     for j in &plan.jobs {
         let _ = db.exec(&format!("DROP TABLE IF EXISTS {}", j.table));
         let _ = db.exec(&format!("DELETE FROM policyc_retention_audit WHERE job = '{}'", j.name));
@@ -236,8 +236,8 @@ fn namespaced(url: &str, dir: &Path) {
         let (code, _, err) = cli(&["setup", "--database-url", url, p.to_str().unwrap()]);
         assert_eq!(code, 0, "{err}");
     }
-    let pa = sql::plan(&compile(&a_text), d);
-    let pb = sql::plan(&compile(&b_text), d);
+    let pa = sql::plan(&compile(&a_text), d).unwrap();
+    let pb = sql::plan(&compile(&b_text), d).unwrap();
     assert_ne!(pa.jobs[0].name, pb.jobs[0].name);
     assert_ne!(pa.jobs[0].indexes[0].0, pb.jobs[0].indexes[0].0);
     // Installing B left A's job installed and A's.
@@ -302,7 +302,7 @@ fn exact_holds(url: &str) {
     for (id, k) in [(1, "key-0001"), (2, "Key-0001 "), (3, "KEY-0001"), (4, "key-0001 ")] {
         db.exec(&format!("INSERT INTO runs_hold_t (id, at, k) VALUES ({id}, {}, '{k}')", ago(d, 30))).unwrap();
     }
-    let plan = sql::plan(&compile(&text), d);
+    let plan = sql::plan(&compile(&text), d).unwrap();
     runner::install(db.as_mut(), &plan, false).unwrap();
     db.exec("INSERT INTO policyc_legal_hold (table_name, row_key) VALUES ('runs_hold_t', 'key-0001')").unwrap();
     let dry = runner::purge(db.as_mut(), &plan, 10, true, &mut |_, _| {}).unwrap();
@@ -401,7 +401,7 @@ fn mysql_time_zone(url: &str) {
     let text = policy_text("runs_tz", &[("db", "mysql")], &[Cat("runs_tz_c", "db", "runs_tz_t", "id")]);
     forget(db.as_mut(), &text);
     fill(db.as_mut(), "runs_tz_t", 5, 1);
-    let plan = sql::plan(&compile(&text), DialectKind::Mysql);
+    let plan = sql::plan(&compile(&text), DialectKind::Mysql).unwrap();
     runner::install(db.as_mut(), &plan, false).unwrap();
     db.exec("SET time_zone = '+05:00'").unwrap();
     let call = plan.call(&plan.jobs[0], 2).unwrap();
@@ -462,7 +462,7 @@ fn sqlite_runs() {
     let text = policy_text("runs_died", &[("db", "sqlite")], &[Cat("runs_died_c", "db", "runs_died_t", "id")]);
     let mut db = runner::connect(&url).unwrap();
     fill(db.as_mut(), "runs_died_t", 3, 1);
-    let plan = sql::plan(&compile(&text), DialectKind::Sqlite);
+    let plan = sql::plan(&compile(&text), DialectKind::Sqlite).unwrap();
     runner::install(db.as_mut(), &plan, false).unwrap();
     let job = &plan.jobs[0].name;
     db.exec(&format!(
@@ -539,7 +539,7 @@ fn sqlite_schema_qualified_index() {
     ))
     .unwrap();
     let text = policy_text("runs_schema", &[("db", "sqlite")], &[Cat("runs_schema_c", "db", "arch.t", "id")]);
-    let plan = sql::plan(&compile(&text), DialectKind::Sqlite);
+    let plan = sql::plan(&compile(&text), DialectKind::Sqlite).unwrap();
     runner::install(db.as_mut(), &plan, false).unwrap();
     let idx = db
         .query_text(
@@ -565,13 +565,13 @@ fn long_names_are_bounded_and_distinct() {
             Cat(&format!("{}_two", "c".repeat(50)), "db", "t2", "id"),
         ],
     );
-    let plan = sql::plan(&compile(&text), DialectKind::Postgres);
+    let plan = sql::plan(&compile(&text), DialectKind::Postgres).unwrap();
     let names: BTreeSet<&str> = plan.jobs.iter().map(|j| j.name.as_str()).collect();
     assert_eq!(names.len(), 2);
     for j in &plan.jobs {
         assert!(j.name.len() <= 63 && j.indexes.iter().all(|(n, _)| n.len() <= 63), "{}", j.name);
     }
-    assert_eq!(sql::plan(&compile(&text), DialectKind::Postgres).jobs[0].name, plan.jobs[0].name);
+    assert_eq!(sql::plan(&compile(&text), DialectKind::Postgres).unwrap().jobs[0].name, plan.jobs[0].name);
 }
 
 /// `--format json` prints one JSON document; a closed stdout ends the program quietly.

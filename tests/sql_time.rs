@@ -132,7 +132,7 @@ fn finding<'a>(fs: &'a [Finding], category: &str, check: &str) -> &'a Finding {
 fn exercise(db: &mut dyn Db, prefix: &str, zones: &[&str]) {
     let d = db.dialect();
     let p = policy(prefix);
-    let plan: Plan = sql::plan(&p, d);
+    let plan: Plan = sql::plan(&p, d).unwrap();
     for form in forms(d) {
         for zone in zones {
             set_zone(db, zone);

@@ -13,7 +13,8 @@ fn example_outputs() -> (tempfile::TempDir, PathBuf) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let compiled = policyc::compile_file(&root.join("examples/tencent_im/im.policy")).unwrap();
     let policy = compiled.policy.unwrap();
-    let files = policyc::backend::generate(&policy, &policyc::backend::Targets { stores: true, ..Default::default() });
+    let files =
+        policyc::backend::generate(&policy, &policyc::backend::Targets { stores: true, ..Default::default() }).unwrap();
     let dir = tempfile::tempdir().unwrap();
     policyc::backend::write_all(dir.path(), &files).unwrap();
     let stores = dir.path().join("stores");

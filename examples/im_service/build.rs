@@ -1,5 +1,10 @@
 //! Compiles the Instant Messaging policy into Rust types in `OUT_DIR`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a benchmark or build script stops at the first failure")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark or build script stops at the first failure"
+)]
 
 fn main() -> Result<(), policyc::BuildError> {
     // A test that needs Redis is reported as ignored, not passed, when no server is configured

@@ -11,13 +11,13 @@ pub fn schema_id() -> String {
 }
 
 /// The model as pretty JSON with a final newline, naming its schema first.
-pub fn generate(policy: &Policy) -> OutputFile {
-    let body = serde_json::to_string_pretty(policy).unwrap_or_default();
-    let schema = serde_json::to_string(&schema_id()).unwrap_or_default();
+pub fn generate(policy: &Policy) -> super::Result<OutputFile> {
+    let body = super::json_text("policy.json", policy)?;
+    let schema = super::json_text("the schema id", &schema_id())?;
     // The model serialises as an object, so its text starts with `{`: the schema goes first.
     let s = match body.strip_prefix('{') {
-        Some(rest) => format!("{{\n  \"$schema\": {schema},{rest}\n"),
-        None => format!("{body}\n"),
+        Some(rest) => format!("{{\n  \"$schema\": {},{rest}", schema.trim_end()),
+        None => body,
     };
-    OutputFile::text("policy.json", s)
+    Ok(OutputFile::text("policy.json", s))
 }

@@ -14,13 +14,55 @@ pub mod stores;
 
 use crate::model::Policy;
 
+/// Why a backend could not produce its output. A validated model never causes one; each is a
+/// defect of policyc, reported instead of writing a wrong or empty file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A document template failed to render.
+    #[cfg(feature = "docs")]
+    #[error("cannot render {what}: {source}")]
+    Render {
+        /// The output being rendered.
+        what: String,
+        /// The template engine's error.
+        source: askama::Error,
+    },
+    /// A JSON output failed to serialise.
+    #[error("cannot serialise {what}: {source}")]
+    Json {
+        /// The output being serialised.
+        what: String,
+        /// The serialiser's error.
+        source: serde_json::Error,
+    },
+    /// A schedule the checker should have refused reached a backend.
+    #[error("invalid schedule `{cron}`: {why}")]
+    Schedule {
+        /// The cron line.
+        cron: String,
+        /// Why it is invalid.
+        why: String,
+    },
+}
+
+/// A backend's result.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// `value` as pretty JSON with a final newline: the one form of every JSON output.
+pub fn json_text(what: &str, value: &impl serde::Serialize) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(value).map_err(|source| Error::Json { what: what.into(), source })?;
+    s.push('\n');
+    Ok(s)
+}
+
 /// Which outputs a build produces. `policy.json` is always written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Targets {
     /// Rust types (`rust/<id>.rs`).
     pub rust: bool,
     /// SQL retention jobs, per dialect (`sql/<dialect>.sql`).
-    pub sql: Vec<String>,
+    pub sql: Vec<sql::DialectKind>,
     /// Policy documents (`docs/`).
     #[cfg(feature = "docs")]
     pub docs: bool,
@@ -33,7 +75,7 @@ impl Targets {
     pub fn all() -> Self {
         Targets {
             rust: true,
-            sql: vec!["postgres".into(), "mysql".into(), "sqlite".into()],
+            sql: sql::DialectKind::ALL.to_vec(),
             #[cfg(feature = "docs")]
             docs: true,
             stores: true,
@@ -42,22 +84,24 @@ impl Targets {
 }
 
 /// Every output file of a policy for the chosen targets, in a fixed order.
-pub fn generate(policy: &Policy, targets: &Targets) -> Vec<OutputFile> {
-    let mut files = vec![json::generate(policy)];
+pub fn generate(policy: &Policy, targets: &Targets) -> Result<Vec<OutputFile>> {
+    let mut files = vec![json::generate(policy)?];
     // Backends register here, each behind its flag.
     if targets.stores {
-        files.extend(stores::generate(policy));
+        files.extend(stores::generate(policy)?);
     }
     #[cfg(feature = "docs")]
     if targets.docs {
-        files.extend(docs::generate(policy));
+        files.extend(docs::generate(policy)?);
     }
     if targets.rust {
         files.push(rust::generate(policy));
     }
-    files.extend(targets.sql.iter().filter_map(|d| sql::DialectKind::parse(d)).map(|d| sql::generate(policy, d)));
+    for &d in &targets.sql {
+        files.push(sql::generate(policy, d)?);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    Ok(files)
 }
 
 use std::io::Write;

@@ -21,9 +21,9 @@ pub struct Args {
     /// Write Rust types.
     #[arg(long)]
     pub rust: bool,
-    /// Write SQL retention jobs for these dialects (`postgres`, `mysql`, `sqlite`).
-    #[arg(long, value_delimiter = ',', value_parser = ["postgres", "mysql", "sqlite"])]
-    pub sql: Vec<String>,
+    /// Write SQL retention jobs for these dialects.
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub sql: Vec<crate::backend::sql::DialectKind>,
     /// Write policy documents.
     #[arg(long)]
     pub docs: bool,
@@ -64,7 +64,10 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     }
     for (path, c) in &compiled {
         let Some(policy) = &c.policy else { continue };
-        let files: Vec<OutputFile> = backend::generate(policy, &args.targets());
+        let files: Vec<OutputFile> = match backend::generate(policy, &args.targets()) {
+            Ok(files) => files,
+            Err(e) => return Outcome::backend_failed(&e),
+        };
         let dir = dir_of(path);
         match backend::write_set(&dir, &files) {
             // One line per policy: what a rebuild changed is the useful part.

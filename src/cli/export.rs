@@ -37,7 +37,10 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     }
     let file = match args.to {
         Format::Fides => exchange::fides::generate(policy),
-        Format::DpvJsonld => exchange::dpv::jsonld(policy),
+        Format::DpvJsonld => match exchange::dpv::jsonld(policy) {
+            Ok(f) => f,
+            Err(e) => return Outcome::backend_failed(&e),
+        },
         Format::DpvTurtle => exchange::dpv::turtle(policy),
     };
     match &args.out {

@@ -212,6 +212,13 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
+    /// Reports a backend failure (a defect: a checked model never causes one) and fails with
+    /// status 2 instead of writing a wrong or empty file.
+    pub(crate) fn backend_failed(e: &crate::backend::Error) -> Self {
+        eprintln!("error: {e} (this is a defect of policyc)");
+        Outcome::UsageOrIo
+    }
+
     fn code(self) -> u8 {
         match self {
             Outcome::Ok => 0,

@@ -25,6 +25,11 @@ pub(crate) fn run(_ctx: &Ctx, args: Args) -> Outcome {
         Which::Policy => schema::policy_schema(),
         Which::Diagnostics => schema::diagnostics_schema(),
     };
-    print!("{}", schema::to_file_text(&s));
-    Outcome::Ok
+    match schema::to_file_text(&s) {
+        Ok(text) => {
+            print!("{text}");
+            Outcome::Ok
+        }
+        Err(e) => Outcome::backend_failed(&e),
+    }
 }

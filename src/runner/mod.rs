@@ -514,5 +514,6 @@ pub fn plan_for(policy: &Policy, db: &dyn Db, store: Option<&str>) -> Result<(Pl
     if !policy.stores.iter().any(keep) {
         return Err(RunError(format!("the policy has no {} store", d.name())));
     }
-    Ok((crate::backend::sql::plan_stores(policy, d, &keep), notes))
+    let plan = crate::backend::sql::plan_stores(policy, d, &keep).map_err(|e| RunError(e.to_string()))?;
+    Ok((plan, notes))
 }

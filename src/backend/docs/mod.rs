@@ -27,29 +27,34 @@ use words::Words;
 pub use words::{Lang, is_rtl};
 
 /// Every document file of the policy, in a fixed order.
-pub fn generate(policy: &Policy) -> Vec<OutputFile> {
+pub fn generate(policy: &Policy) -> super::Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     for locale in &policy.locales {
         let doc = build(policy, locale);
-        files.push(OutputFile::text(format!("docs/{locale}.md"), render_md(&doc)));
-        files.push(OutputFile::text(format!("docs/{locale}.html"), render_html(&doc)));
-        files.push(OutputFile::text(format!("docs/ropa.{locale}.html"), ropa::html(policy, locale)));
+        files.push(OutputFile::text(format!("docs/{locale}.md"), render_md(&doc)?));
+        files.push(OutputFile::text(format!("docs/{locale}.html"), render_html(&doc)?));
+        files.push(OutputFile::text(format!("docs/ropa.{locale}.html"), ropa::html(policy, locale)?));
     }
     files.push(OutputFile::text("docs/ropa.csv", ropa::csv(policy)));
-    files
+    Ok(files)
 }
 
 /// The Markdown document of `policy` in `locale`.
-pub fn markdown(policy: &Policy, locale: &str) -> String {
+pub fn markdown(policy: &Policy, locale: &str) -> super::Result<String> {
     render_md(&build(policy, locale))
 }
 
 /// The HTML page of `policy` in `locale`.
-pub fn html(policy: &Policy, locale: &str) -> String {
+pub fn html(policy: &Policy, locale: &str) -> super::Result<String> {
     render_html(&build(policy, locale))
 }
 
-fn render_md(doc: &Doc) -> String {
+/// The error of a template that failed to render `what`.
+fn render_error(what: String) -> impl FnOnce(askama::Error) -> super::Error {
+    move |source| super::Error::Render { what, source }
+}
+
+fn render_md(doc: &Doc) -> super::Result<String> {
     // Author Markdown (already sanitised and re-emitted) goes in after tidying, unchanged (its
     // blank lines and trailing spaces can matter); markers hold its place meanwhile.
     let mut marked = doc.clone();
@@ -60,21 +65,21 @@ fn render_md(doc: &Doc) -> String {
             authors.push((marker.clone(), std::mem::replace(&mut a.md, marker)));
         }
     }
-    let mut s = MdDoc { d: &marked }.render().unwrap_or_default();
+    let mut s = MdDoc { d: &marked }.render().map_err(render_error(format!("the Markdown document ({})", doc.lang)))?;
     tidy_md(&mut s);
     for (marker, md) in authors {
         // A marker-like sequence inside author text must not capture a later marker.
         s = s.replacen(&marker, &md.replace('\u{1}', ""), 1);
     }
-    s
+    Ok(s)
 }
 
-fn render_html(doc: &Doc) -> String {
-    let mut s = HtmlDoc { d: doc }.render().unwrap_or_default();
+fn render_html(doc: &Doc) -> super::Result<String> {
+    let mut s = HtmlDoc { d: doc }.render().map_err(render_error(format!("the HTML page ({})", doc.lang)))?;
     if !s.ends_with('\n') {
         s.push('\n');
     }
-    s
+    Ok(s)
 }
 
 /// Collapses the blank-line runs that template control flow leaves, and trailing spaces, so

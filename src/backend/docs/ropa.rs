@@ -155,7 +155,7 @@ struct RopaHtml {
 }
 
 /// The record as a standalone HTML page in `locale`.
-pub fn html(policy: &Policy, locale: &str) -> String {
+pub fn html(policy: &Policy, locale: &str) -> crate::backend::Result<String> {
     let cx = Ctx::new(policy, locale);
     let w = cx.w;
     let mut table = Table::new(
@@ -209,11 +209,14 @@ pub fn html(policy: &Policy, locale: &str) -> String {
         controller,
         blocks: vec![Block::Table(table)],
     };
-    let mut s = page.render().unwrap_or_default();
+    let mut s = page.render().map_err(|source| crate::backend::Error::Render {
+        what: format!("the record of processing ({locale})"),
+        source,
+    })?;
     if !s.ends_with('\n') {
         s.push('\n');
     }
-    s
+    Ok(s)
 }
 
 #[cfg(test)]

@@ -257,7 +257,7 @@ fn graph(policy: &Policy) -> Vec<Node> {
 }
 
 /// The graph as JSON-LD (`dpv.jsonld`).
-pub fn jsonld(policy: &Policy) -> OutputFile {
+pub fn jsonld(policy: &Policy) -> crate::backend::Result<OutputFile> {
     use serde_json::{Map, Value, json};
     let mut context = Map::new();
     for (p, ns) in PREFIXES {
@@ -285,9 +285,7 @@ pub fn jsonld(policy: &Policy) -> OutputFile {
         })
         .collect();
     let doc = json!({ "@context": context, "@graph": nodes });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    OutputFile::text("dpv.jsonld", s)
+    Ok(OutputFile::text("dpv.jsonld", crate::backend::json_text("dpv.jsonld", &doc)?))
 }
 
 /// The graph as Turtle (`dpv.ttl`).

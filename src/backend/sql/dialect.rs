@@ -5,6 +5,7 @@ use crate::model::{Duration, Unit};
 
 /// The SQL engines served by the backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum DialectKind {
     /// PostgreSQL (procedures, pg_cron).
     Postgres,
@@ -144,8 +145,9 @@ pub trait Dialect: Sync {
     fn call(&self, proc_name: &str, batch: &str) -> Option<String>;
     /// One batch: delete at most `batch` rows of `table` matching `pred` (rows keyed by `order`).
     fn batch_delete(&self, table: &str, pred: &str, order: &str, batch: &str) -> String;
-    /// Statements installing the schedule of a job (replacing an earlier one).
-    fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Vec<String>;
+    /// Statements installing the schedule of a job (replacing an earlier one), or why the cron
+    /// line cannot be installed.
+    fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Result<Vec<String>, String>;
     /// Why the installed schedule differs from the cron line, if it must.
     fn schedule_note(&self, cron: &str) -> Option<String> {
         let _ = cron;
@@ -397,12 +399,13 @@ $policyc$",
             "DELETE FROM {table} WHERE ctid = ANY (ARRAY(SELECT t.ctid FROM {table} AS t WHERE {pred} ORDER BY t.{order} LIMIT {batch}))"
         )
     }
-    fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Vec<String> {
+    fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Result<Vec<String>, String> {
+        crate::schedule::parse(cron).map_err(|e| e.to_string())?;
         let jl = self.literal(job_name);
-        vec![
+        Ok(vec![
             format!("SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = {jl}"),
             format!("SELECT cron.schedule({jl}, {}, {})", self.literal(cron), self.literal(call)),
-        ]
+        ])
     }
 }
 
@@ -629,16 +632,16 @@ END",
         format!("DELETE FROM {table} WHERE {pred} ORDER BY {order} LIMIT {batch}")
     }
     fn schedule_note(&self, cron: &str) -> Option<String> {
-        mysql_every(cron).2
+        mysql_every(cron).ok()?.2
     }
-    fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Vec<String> {
-        let (every, starts, _) = mysql_every(cron);
+    fn schedule(&self, job_name: &str, cron: &str, call: &str) -> Result<Vec<String>, String> {
+        let (every, starts, _) = mysql_every(cron)?;
         let name = self.quote(job_name);
-        vec![
+        Ok(vec![
             // STARTS is read in the session's time zone; cron lines are UTC.
             "SET time_zone = '+00:00'".to_string(),
             format!("CREATE OR REPLACE EVENT {name} ON SCHEDULE EVERY {every} STARTS {starts} DO {call}"),
-        ]
+        ])
     }
 }
 
@@ -649,11 +652,11 @@ END",
 /// (interval, start, note) of a MariaDB event schedule.
 type EventEvery = (String, String, Option<String>);
 
-fn mysql_every(cron: &str) -> EventEvery {
+fn mysql_every(cron: &str) -> Result<EventEvery, String> {
     use std::collections::BTreeMap;
     use std::sync::{Mutex, OnceLock, PoisonError};
     // The cadence scans years of runs; a policy has few distinct schedules but one per job.
-    static CACHE: OnceLock<Mutex<BTreeMap<String, EventEvery>>> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<BTreeMap<String, Result<EventEvery, String>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(v) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(cron) {
         return v.clone();
@@ -663,7 +666,7 @@ fn mysql_every(cron: &str) -> EventEvery {
     v
 }
 
-fn mysql_every_uncached(cron: &str) -> EventEvery {
+fn mysql_every_uncached(cron: &str) -> Result<EventEvery, String> {
     let unit = |g: i64| {
         if g % 1_440 == 0 {
             format!("{} DAY", g / 1_440)
@@ -673,12 +676,12 @@ fn mysql_every_uncached(cron: &str) -> EventEvery {
             format!("{g} MINUTE")
         }
     };
-    // The checker has validated the line; a daily run is the fallback all the same.
-    let Some((c, cad)) = crate::schedule::parse(cron).ok().and_then(|c| c.cadence().map(|cad| (c, cad))) else {
-        return ("1 DAY".into(), "'2000-01-01 03:00:00'".into(), None);
-    };
+    // The checker has validated the line; one that reaches here invalid is reported, never
+    // replaced by some other schedule.
+    let c = crate::schedule::parse(cron).map_err(|e| e.to_string())?;
+    let cad = c.cadence().ok_or_else(|| "it never runs".to_string())?;
     let starts = format!("'{}'", crate::semantics::format_instant(cad.first).replace('T', " ").replace('Z', ""));
-    if c.monthly_on().is_some() {
+    Ok(if c.monthly_on().is_some() {
         ("1 MONTH".into(), starts, None)
     } else if cad.min_gap == cad.max_gap {
         (unit(cad.min_gap), starts, None)
@@ -689,7 +692,7 @@ fn mysql_every_uncached(cron: &str) -> EventEvery {
             every.to_lowercase()
         );
         (every, starts, Some(note))
-    }
+    })
 }
 
 impl Dialect for Sqlite {
@@ -780,8 +783,8 @@ impl Dialect for Sqlite {
             "DELETE FROM {table} WHERE rowid IN (SELECT t.rowid FROM {table} AS t WHERE {pred} ORDER BY t.{order} LIMIT {batch})"
         )
     }
-    fn schedule(&self, _: &str, _: &str, _: &str) -> Vec<String> {
-        Vec::new()
+    fn schedule(&self, _: &str, _: &str, _: &str) -> Result<Vec<String>, String> {
+        Ok(Vec::new())
     }
 }
 
@@ -792,7 +795,7 @@ mod tests {
     #[test]
     fn mariadb_events_follow_the_cron_line() {
         let at = |c: &str| {
-            let (every, starts, note) = mysql_every(c);
+            let (every, starts, note) = mysql_every(c).unwrap();
             (every, starts, note.is_some())
         };
         assert_eq!(at("15 3 * * *"), ("1 DAY".into(), "'2000-01-01 03:15:00'".into(), false));

@@ -200,12 +200,16 @@ impl Plan {
 }
 
 /// Builds the plan of a policy in a dialect, for every SQL store.
-pub fn plan(policy: &Policy, dialect: DialectKind) -> Plan {
+pub fn plan(policy: &Policy, dialect: DialectKind) -> crate::backend::Result<Plan> {
     plan_stores(policy, dialect, &|_| true)
 }
 
 /// Builds the plan of a policy in a dialect for the SQL stores `keep` accepts.
-pub fn plan_stores(policy: &Policy, dialect: DialectKind, keep: &dyn Fn(&Store) -> bool) -> Plan {
+pub fn plan_stores(
+    policy: &Policy,
+    dialect: DialectKind,
+    keep: &dyn Fn(&Store) -> bool,
+) -> crate::backend::Result<Plan> {
     let d = dialect.syntax();
     let mut jobs = Vec::new();
     let mut notes = Vec::new();
@@ -403,7 +407,10 @@ pub fn plan_stores(policy: &Policy, dialect: DialectKind, keep: &dyn Fn(&Store) 
         mine.push(d.record_installed(&j.name, &policy.id, &j.hash));
         setup.extend(mine);
         if let Some(call) = d.call(&j.name, &DEFAULT_BATCH.to_string()) {
-            schedule.extend(d.schedule(&j.name, &j.schedule, &call));
+            schedule.extend(
+                d.schedule(&j.name, &j.schedule, &call)
+                    .map_err(|why| crate::backend::Error::Schedule { cron: j.schedule.clone(), why })?,
+            );
             if let Some(n) = d.schedule_note(&j.schedule) {
                 let n = format!("{}: {n}", j.name);
                 if !notes.contains(&n) {
@@ -412,7 +419,7 @@ pub fn plan_stores(policy: &Policy, dialect: DialectKind, keep: &dyn Fn(&Store) 
             }
         }
     }
-    Plan { dialect, policy: policy.id.clone(), setup, jobs, schedule, notes }
+    Ok(Plan { dialect, policy: policy.id.clone(), setup, jobs, schedule, notes })
 }
 
 /// The condition that a row whose time is in `column` (qualified, quoted) has been kept for
@@ -565,9 +572,9 @@ pub fn split_statements(text: &str) -> Vec<String> {
 }
 
 /// The file `sql/<dialect>.sql`.
-pub fn generate(policy: &Policy, dialect: DialectKind) -> OutputFile {
-    let p = plan(policy, dialect);
-    OutputFile::text(format!("sql/{}.sql", dialect.name()), render(policy, &p))
+pub fn generate(policy: &Policy, dialect: DialectKind) -> crate::backend::Result<OutputFile> {
+    let p = plan(policy, dialect)?;
+    Ok(OutputFile::text(format!("sql/{}.sql", dialect.name()), render(policy, &p)))
 }
 
 #[cfg(test)]
@@ -594,6 +601,21 @@ mod tests {
                 assert!(t <= e - span, "{months} months from {t}");
             }
         }
+    }
+
+    #[test]
+    fn a_schedule_the_checker_would_refuse_is_an_error_not_another_schedule() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/tencent_im/im.policy")).unwrap();
+        let mut policy = crate::compile_str("im.policy", &text).policy.unwrap();
+        policy.schedule = "every so often".into();
+        for store in &mut policy.stores {
+            store.schedule = Some("every so often".into());
+        }
+        // The example's jobs run on MariaDB, which used to fall back to a daily event.
+        let e = generate(&policy, DialectKind::Mysql).unwrap_err().to_string();
+        assert!(e.contains("every so often"), "{e}");
+        assert!(generate(&policy, DialectKind::Sqlite).is_ok(), "SQLite installs no schedule");
     }
 
     #[test]

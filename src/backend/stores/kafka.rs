@@ -83,7 +83,7 @@ fn worst(t: &TopicSettings) -> String {
 }
 
 /// `stores/kafka.sh`, `stores/kafka.json` and `stores/kafka/<topic>.properties`.
-pub fn generate(policy: &Policy) -> Vec<OutputFile> {
+pub fn generate(policy: &Policy) -> crate::backend::Result<Vec<OutputFile>> {
     let topics = topics(policy);
     let mut sh = String::from(
         "#!/bin/sh\n# Kafka topic retention: run with KAFKA_BOOTSTRAP=host:port sh stores/kafka.sh\n\
@@ -139,9 +139,7 @@ pub fn generate(policy: &Policy) -> Vec<OutputFile> {
         }));
     }
     let doc = serde_json::json!({ "generated_by": "policyc", "policy": policy.id, "version": policy.version, "topics": json });
-    let mut js = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    js.push('\n');
-    files.push(OutputFile::text("stores/kafka.json", js));
+    files.push(OutputFile::text("stores/kafka.json", crate::backend::json_text("stores/kafka.json", &doc)?));
     files.push(OutputFile::text("stores/kafka.sh", sh));
-    files
+    Ok(files)
 }

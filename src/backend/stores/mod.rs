@@ -30,21 +30,21 @@ pub fn owner_prefix(policy_id: &str) -> String {
 }
 
 /// Every file under `stores/`, for the stores the policy binds categories to.
-pub fn generate(policy: &Policy) -> Vec<OutputFile> {
+pub fn generate(policy: &Policy) -> crate::backend::Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     if !bound(policy, StoreKind::Redis).is_empty() {
-        files.push(redis::generate(policy));
+        files.push(redis::generate(policy)?);
     }
     if !bound(policy, StoreKind::Mongodb).is_empty() {
-        files.push(mongodb::generate(policy));
+        files.push(mongodb::generate(policy)?);
     }
     if !bound(policy, StoreKind::Kafka).is_empty() {
-        files.extend(kafka::generate(policy));
+        files.extend(kafka::generate(policy)?);
     }
     if !bound(policy, StoreKind::ObjectStorage).is_empty() {
-        files.extend(object_storage::generate(policy));
+        files.extend(object_storage::generate(policy)?);
     }
-    files
+    Ok(files)
 }
 
 /// Every (category, binding) pair stored in a store of this kind, in source order.

@@ -126,7 +126,7 @@ if (policycFailed) {
 "#;
 
 /// `stores/mongodb.js`.
-pub fn generate(policy: &Policy) -> OutputFile {
+pub fn generate(policy: &Policy) -> crate::backend::Result<OutputFile> {
     let mut s = String::from(HEADER);
     s.push_str(&format!("// Policy {} {}.\n\n", policy.id, crate::escape::js_comment(&policy.version)));
     s.push_str("const policycTtlIndexes = [\n");
@@ -169,5 +169,5 @@ pub fn generate(policy: &Policy) -> OutputFile {
     }
     s.push_str("];\n");
     s.push_str(BODY);
-    OutputFile::text("stores/mongodb.js", s)
+    Ok(OutputFile::text("stores/mongodb.js", s))
 }

@@ -149,15 +149,14 @@ pub fn json_rules(rules: &[LifecycleRule]) -> Vec<serde_json::Value> {
 }
 
 /// Per bucket: `stores/s3-lifecycle/<bucket>.xml`, `.json` and `.notes.txt` (rounding and lag).
-pub fn generate(policy: &Policy) -> Vec<OutputFile> {
+pub fn generate(policy: &Policy) -> crate::backend::Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     for (bucket, rules) in buckets(policy) {
         files.push(OutputFile::text(format!("stores/s3-lifecycle/{bucket}.xml"), xml_document(&xml_rules(&rules))));
         let notes: Vec<String> = rules.iter().map(LifecycleRule::note).collect();
         // The JSON is the exact request input, so the notes go to a sibling file.
-        let mut js =
-            serde_json::to_string_pretty(&serde_json::json!({ "Rules": json_rules(&rules) })).unwrap_or_default();
-        js.push('\n');
+        let what = format!("stores/s3-lifecycle/{bucket}.json");
+        let js = crate::backend::json_text(&what, &serde_json::json!({ "Rules": json_rules(&rules) }))?;
         files.push(OutputFile::text(format!("stores/s3-lifecycle/{bucket}.json"), js));
         let mut txt = format!(
             "Lifecycle rules of bucket {bucket} (policy {} {}).\n\
@@ -172,7 +171,7 @@ pub fn generate(policy: &Policy) -> Vec<OutputFile> {
         }
         files.push(OutputFile::text(format!("stores/s3-lifecycle/{bucket}.notes.txt"), txt));
     }
-    files
+    Ok(files)
 }
 
 /// Why an existing lifecycle configuration cannot be merged.

@@ -37,7 +37,7 @@ const LAG: &str = match crate::capability::of(StoreKind::Redis).expiry {
 };
 
 /// `stores/redis.json`.
-pub fn generate(policy: &Policy) -> OutputFile {
+pub fn generate(policy: &Policy) -> crate::backend::Result<OutputFile> {
     let entries: Vec<Entry> = bound(policy, StoreKind::Redis)
         .into_iter()
         .filter_map(|(c, b)| match &b.location {
@@ -61,7 +61,5 @@ pub fn generate(policy: &Policy) -> OutputFile {
         "legal_hold_set": LEGAL_HOLD_SET,
         "patterns": entries,
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    OutputFile::text("stores/redis.json", s)
+    Ok(OutputFile::text("stores/redis.json", crate::backend::json_text("stores/redis.json", &doc)?))
 }
