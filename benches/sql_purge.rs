@@ -22,7 +22,7 @@
 
 use comfy_table::Table;
 use policyc::backend::sql::{self, DialectKind, Plan};
-use policyc::runner::{self, Db};
+use policyc::live::{self, sql::Db};
 use std::time::{Duration, Instant};
 
 const TEMPLATE: &str = include_str!("../tests/sql/retention.policy.in");
@@ -79,7 +79,7 @@ fn wait_purged(db: &mut dyn Db) {
 fn prepare(db: &mut dyn Db, plan: &Plan, table: &str, n: u64) {
     let d = plan.dialect;
     load(db, d, table, n);
-    runner::install(db, plan, false).unwrap();
+    live::sql::install(db, plan, false).unwrap();
     match d {
         DialectKind::Postgres => db.exec(&format!("VACUUM ANALYZE {table}")).unwrap(),
         _ => db.exec(&format!("ANALYZE TABLE {table}")).unwrap(),
@@ -131,7 +131,7 @@ fn median(mut runs: Vec<Run>) -> Run {
 }
 
 fn bench(engine: &'static str, url: &str, n: u64, batch: u32, rounds: usize, t: &mut Table) {
-    let mut db = runner::connect(url).unwrap();
+    let mut db = live::sql::connect(url).unwrap();
     let d = db.dialect();
     let policy = policyc::compile_str("bench.policy", &TEMPLATE.replace("PFX", PREFIX)).policy.unwrap();
     let plan = sql::plan(&policy, d).unwrap();

@@ -61,10 +61,10 @@ fn main() {
         pipe.cmd("SET").arg(format!("{prefix}:{i}")).arg("v").arg("EX").arg(3600).ignore();
     }
     let _: () = pipe.query(&mut conn).unwrap_or(());
-    let patterns = vec![policyc::stores::redis::BoundPattern {
+    let patterns = vec![policyc::live::redis::BoundPattern {
         category: "bench".into(),
         pattern: format!("{prefix}:*"),
-        ttl: policyc::stores::redis::RedisTtl {
+        ttl: policyc::live::redis::RedisTtl {
             ttl_seconds: Some(86_400),
             max_ttl_seconds: Some(86_400),
             fix_ttl_seconds: Some(86_400),
@@ -72,7 +72,7 @@ fn main() {
         },
     }];
     let t = Instant::now();
-    let report = policyc::stores::redis::verify(&mut conn, &patterns, false);
+    let report = policyc::live::redis::verify(&mut conn, &patterns, false);
     let d = t.elapsed();
     let scanned = report.map(|r| r.scanned).unwrap_or(0);
     println!(

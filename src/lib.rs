@@ -18,20 +18,18 @@ pub mod diff;
 pub mod escape;
 pub mod explain;
 pub mod fmt;
+#[cfg(feature = "cli")]
+pub mod live;
 pub mod load;
 #[cfg(feature = "cli")]
 pub mod lsp;
 pub mod model;
 pub mod names;
-#[cfg(feature = "cli")]
-pub mod runner;
 pub mod schedule;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod semantics;
 pub mod source;
-#[cfg(feature = "cli")]
-pub mod stores;
 pub mod syntax;
 pub mod synth;
 

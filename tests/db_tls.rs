@@ -9,7 +9,7 @@
 
 mod common;
 
-use policyc::runner::{self, conn::ConnectOptions, conn::TlsMode};
+use policyc::live::{self, conn::ConnectOptions, conn::TlsMode};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -201,14 +201,16 @@ impl Drop for Server {
 fn postgres_over_tls() {
     let base = common::service_url("POLICYC_TEST_POSTGRES_URL");
     let Some(pki) = pki() else { return };
-    let mut db =
-        match runner::connect_with(&base, &ConnectOptions { tls_mode: Some(TlsMode::Disable), ..Default::default() }) {
-            Ok(d) => d,
-            Err(e) => {
-                common::skip::<()>(&format!("PostgreSQL at {base} is unreachable: {e}"));
-                return;
-            }
-        };
+    let mut db = match live::sql::connect_with(
+        &base,
+        &ConnectOptions { tls_mode: Some(TlsMode::Disable), ..Default::default() },
+    ) {
+        Ok(d) => d,
+        Err(e) => {
+            common::skip::<()>(&format!("PostgreSQL at {base} is unreachable: {e}"));
+            return;
+        }
+    };
     // The server's certificate: this test's, in the data directory, read on reload.
     let data = db.query_text("SHOW data_directory").unwrap()[0][0].clone();
     let owner = std::fs::metadata(&data).map(|m| std::os::unix::fs::MetadataExt::uid(&m)).unwrap();
@@ -239,14 +241,14 @@ fn postgres_over_tls() {
     db.exec("ALTER SYSTEM SET ssl = on").unwrap();
     db.exec("SELECT pg_reload_conf()").unwrap();
     let full = ConnectOptions { tls_mode: Some(TlsMode::VerifyFull), ca_file: Some(pki.ca.clone()), password: None };
-    wait_for("PostgreSQL with the test certificate", 15, || runner::connect_with(&base, &full).is_ok());
+    wait_for("PostgreSQL with the test certificate", 15, || live::sql::connect_with(&base, &full).is_ok());
 
     // The connection is encrypted, and plain connections still work.
-    let mut tls = runner::connect_with(&base, &full).unwrap();
+    let mut tls = live::sql::connect_with(&base, &full).unwrap();
     let ssl = tls.query_text("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").unwrap();
     assert_eq!(ssl[0][0], "true");
     let mut plain =
-        runner::connect_with(&base, &ConnectOptions { tls_mode: Some(TlsMode::Disable), ..Default::default() })
+        live::sql::connect_with(&base, &ConnectOptions { tls_mode: Some(TlsMode::Disable), ..Default::default() })
             .unwrap();
     let ssl = plain.query_text("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").unwrap();
     assert_eq!(ssl[0][0], "false");
@@ -254,7 +256,7 @@ fn postgres_over_tls() {
     // The URL's own spelling: `sslmode` and `sslrootcert`.
     let q = if base.contains('?') { '&' } else { '?' };
     let in_url = format!("{base}{q}sslmode=verify-full&sslrootcert={}", pki.ca.display());
-    let mut d = runner::connect(&in_url).unwrap();
+    let mut d = live::sql::connect(&in_url).unwrap();
     assert_eq!(d.query_text("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()").unwrap()[0][0], "true");
 
     let pol = policy(pki.dir.path(), "postgres");
@@ -319,9 +321,9 @@ fn mariadb_over_tls() {
     );
     let root = format!("mysql://root@127.0.0.1:{port}/mysql");
     let plain = ConnectOptions { tls_mode: Some(TlsMode::Disable), ..Default::default() };
-    wait_for("the throwaway MariaDB", 60, || runner::connect_with(&root, &plain).is_ok());
+    wait_for("the throwaway MariaDB", 60, || live::sql::connect_with(&root, &plain).is_ok());
     let password = "Tls-pass-4417";
-    let mut db = runner::connect_with(&root, &plain).unwrap();
+    let mut db = live::sql::connect_with(&root, &plain).unwrap();
     for s in [
         "CREATE DATABASE t_tls".to_string(),
         "CREATE TABLE t_tls.tls_visits (id INT PRIMARY KEY, at DATETIME(6) NOT NULL)".into(),
@@ -337,13 +339,13 @@ fn mariadb_over_tls() {
         ca_file: Some(pki.ca.clone()),
         password: Some(password.into()),
     };
-    let mut tls = runner::connect_with(&url, &full).unwrap();
+    let mut tls = live::sql::connect_with(&url, &full).unwrap();
     let cipher = tls.query_text("SHOW SESSION STATUS LIKE 'Ssl_cipher'").unwrap();
     assert!(!cipher[0][1].is_empty(), "{cipher:?}");
     // The URL's own spelling, as the mysql client's: `ssl-mode` and `ssl-ca`.
     let in_url =
         format!("mysql://tls:{password}@127.0.0.1:{port}/t_tls?ssl-mode=VERIFY_IDENTITY&ssl-ca={}", pki.ca.display());
-    assert!(runner::connect(&in_url).is_ok());
+    assert!(live::sql::connect(&in_url).is_ok());
 
     let pol = policy(pki.dir.path(), "mysql");
     // `setup` connects and installs (0).
@@ -384,7 +386,7 @@ fn redis_over_tls() {
     let url = format!("rediss://127.0.0.1:{port}/0");
     let full = ConnectOptions { tls_mode: None, ca_file: Some(pki.ca.clone()), password: Some(password.into()) };
     wait_for("the throwaway Redis", 30, || {
-        runner::conn::redis_connect(&url, &full).is_ok_and(|mut c| redis::cmd("PING").query::<String>(&mut c).is_ok())
+        live::conn::redis_connect(&url, &full).is_ok_and(|mut c| redis::cmd("PING").query::<String>(&mut c).is_ok())
     });
     let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tencent_im/im.policy");
     // rediss:// is verify-full by default; --tls-mode takes a redis:// URL to TLS as well.

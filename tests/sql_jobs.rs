@@ -5,8 +5,8 @@
 mod common;
 
 use policyc::backend::sql::{self, DialectKind, Plan};
+use policyc::live::{self, sql::Db};
 use policyc::model::Policy;
-use policyc::runner::{self, Db};
 use policyc::semantics::{self, Instant, format_instant, parse_instant};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -203,9 +203,9 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
     let now = db.query_i64(&format!("SELECT {}", plan.syntax().epoch(plan.syntax().now_expr()))).unwrap().unwrap();
     let data = fixture(prefix, now);
     create(db, d, &data);
-    runner::install(db, &plan, false).unwrap();
+    live::sql::install(db, &plan, false).unwrap();
     // Idempotent: installing twice is fine.
-    runner::install(db, &plan, false).unwrap();
+    live::sql::install(db, &plan, false).unwrap();
     hold_and_forget_runs(db, &plan, &data);
 
     // Month ends, leap days and year ends as "now": the predicate equals the semantics.
@@ -227,7 +227,7 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
         .id;
     inject_failure(db, d, &victim_table, victim, true);
     let before = ids(db, &victim_table);
-    let res = runner::purge(db, &plan, 1, false, &mut |_, _| {}).unwrap();
+    let res = live::sql::purge(db, &plan, 1, false, &mut |_, _| {}).unwrap();
     let failed = res.iter().find(|r| r.table == victim_table).unwrap();
     assert!(failed.error.is_some(), "the injected failure surfaces");
     if d == DialectKind::Mysql {
@@ -239,7 +239,7 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
     inject_failure(db, d, &victim_table, victim, false);
 
     // Full run, then a re-run that finds nothing more.
-    let reports = runner::purge(db, &plan, 7, false, &mut |_, _| {}).unwrap();
+    let reports = live::sql::purge(db, &plan, 7, false, &mut |_, _| {}).unwrap();
     for r in &reports {
         assert!(r.error.is_none(), "{r:?}");
     }
@@ -312,13 +312,13 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
             db.exec(&format!("DELETE FROM {} WHERE id IN ({})", job.table, soon.join(", "))).unwrap();
         }
     }
-    let again = runner::purge(db, &plan, 7, false, &mut |_, _| {}).unwrap();
+    let again = live::sql::purge(db, &plan, 7, false, &mut |_, _| {}).unwrap();
     assert!(again.iter().all(|r| r.rows == 0 && r.error.is_none()), "{again:?}");
-    let dry = runner::purge(db, &plan, 7, true, &mut |_, _| {}).unwrap();
+    let dry = live::sql::purge(db, &plan, 7, true, &mut |_, _| {}).unwrap();
     assert!(dry.iter().all(|r| r.rows == 0 && r.oldest_surviving.is_some()), "{dry:?}");
 
     // verify: columns, indexes, last run and no overdue rows.
-    let findings = runner::verify(db, &plan).unwrap();
+    let findings = live::sql::verify(db, &plan).unwrap();
     for f in &findings {
         if f.check != "schedule" {
             assert!(f.ok, "{f:?}");
@@ -326,7 +326,7 @@ fn exercise(db: &mut dyn Db, prefix: &str) {
     }
     // An overdue row is a finding.
     db.exec(&format!("INSERT INTO {victim_table} (id, at) VALUES (999999, {})", lit(d, now - 30 * 86_400))).unwrap();
-    let findings = runner::verify(db, &plan).unwrap();
+    let findings = live::sql::verify(db, &plan).unwrap();
     assert!(findings.iter().any(|f| f.check == "overdue rows" && !f.ok && f.category == victim_table));
 }
 
@@ -354,9 +354,9 @@ fn slices(db: &mut dyn Db, prefix: &str) {
         data.insert(format!("{prefix}_{t}"), Vec::new());
     }
     create(db, d, &data);
-    runner::install(db, &plan, false).unwrap();
+    live::sql::install(db, &plan, false).unwrap();
     hold_and_forget_runs(db, &plan, &data);
-    let reports = runner::purge(db, &plan, 4, false, &mut |_, _| {}).unwrap();
+    let reports = live::sql::purge(db, &plan, 4, false, &mut |_, _| {}).unwrap();
     assert!(reports.iter().all(|r| r.error.is_none()), "{reports:?}");
     for t in ["days", "months"] {
         let table = format!("{prefix}_{t}");
@@ -389,7 +389,7 @@ fn slices(db: &mut dyn Db, prefix: &str) {
 /// A run whose connection is killed between batches: what it committed is gone, nothing
 /// unexpired or held went, the audit shows the run unfinished, and a re-run completes the job.
 fn killed(url: &str, prefix: &str) {
-    let mut db = runner::connect(url).unwrap();
+    let mut db = live::sql::connect(url).unwrap();
     let d = db.dialect();
     let p = policy(prefix);
     let plan = sql::plan(&p, d).unwrap();
@@ -411,7 +411,7 @@ fn killed(url: &str, prefix: &str) {
     };
     fill(db.as_mut(), expired, 0, "(2592000 - seq)".into());
     fill(db.as_mut(), kept, expired, "(86400 + seq)".into());
-    runner::install(db.as_mut(), &plan, false).unwrap();
+    live::sql::install(db.as_mut(), &plan, false).unwrap();
     db.exec(&format!("DELETE FROM policyc_legal_hold WHERE table_name = '{}'", job.table_name)).unwrap();
     db.exec(&format!("DELETE FROM policyc_retention_audit WHERE job = '{}'", job.name)).unwrap();
     let held: Vec<i64> = (1..expired).step_by(97).collect();
@@ -424,7 +424,7 @@ fn killed(url: &str, prefix: &str) {
     let (url2, call2) = (url.to_string(), call.clone());
     let (tx, rx) = std::sync::mpsc::channel();
     let run = std::thread::spawn(move || {
-        let mut db = runner::connect(&url2).unwrap();
+        let mut db = live::sql::connect(&url2).unwrap();
         let me = match db.dialect() {
             DialectKind::Postgres => "SELECT CAST(pg_backend_pid() AS bigint)",
             _ => "SELECT CAST(CONNECTION_ID() AS SIGNED)",
@@ -453,7 +453,7 @@ fn killed(url: &str, prefix: &str) {
         db.query_text(&format!("SELECT outcome FROM policyc_retention_audit WHERE job = '{}'", job.name)).unwrap();
     assert_eq!(outcome, vec![vec!["running".to_string()]], "the killed run stays unfinished");
 
-    let reports = runner::purge(db.as_mut(), &plan, 500, false, &mut |_, _| {}).unwrap();
+    let reports = live::sql::purge(db.as_mut(), &plan, 500, false, &mut |_, _| {}).unwrap();
     assert!(reports.iter().all(|r| r.error.is_none()), "{reports:?}");
     let mut want: BTreeSet<i64> = (expired + 1..=expired + kept).collect();
     want.extend(&held);
@@ -524,7 +524,7 @@ fn cleanup(db: &mut dyn Db, prefix: &str) {
 fn sqlite_jobs() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     exercise(db.as_mut(), "sqljob_lite");
     slices(db.as_mut(), "sqlslice_lite");
 }
@@ -533,7 +533,7 @@ fn sqlite_jobs() {
 #[cfg_attr(not(policyc_test_postgres), ignore = "needs POLICYC_TEST_POSTGRES_URL")]
 fn postgres_jobs() {
     let url = common::service_url("POLICYC_TEST_POSTGRES_URL");
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     let prefix = "sqljob_pg";
     cleanup(db.as_mut(), prefix);
     exercise(db.as_mut(), prefix);
@@ -544,15 +544,15 @@ fn postgres_jobs() {
     // pg_cron: the schedule is installed (twice: replacement) and listed.
     let plan = sql::plan(&policy(prefix), DialectKind::Postgres).unwrap();
     db.exec("CREATE EXTENSION IF NOT EXISTS pg_cron").unwrap();
-    runner::install(db.as_mut(), &plan, true).unwrap();
-    runner::install(db.as_mut(), &plan, true).unwrap();
+    live::sql::install(db.as_mut(), &plan, true).unwrap();
+    live::sql::install(db.as_mut(), &plan, true).unwrap();
     for job in &plan.jobs {
         let n = db.query_i64(&format!("SELECT count(*) FROM cron.job WHERE jobname = '{}'", job.name)).unwrap();
         assert_eq!(n, Some(1), "{} scheduled once", job.name);
         let cmd = db.query_text(&format!("SELECT command FROM cron.job WHERE jobname = '{}'", job.name)).unwrap();
         assert!(cmd[0][0].starts_with("CALL "), "a committing job is a single CALL");
     }
-    let findings = runner::verify(db.as_mut(), &plan).unwrap();
+    let findings = live::sql::verify(db.as_mut(), &plan).unwrap();
     assert!(findings.iter().filter(|f| f.check == "schedule").all(|f| f.ok), "{findings:?}");
     cleanup(db.as_mut(), prefix);
 }
@@ -561,7 +561,7 @@ fn postgres_jobs() {
 #[cfg_attr(not(policyc_test_mysql), ignore = "needs POLICYC_TEST_MYSQL_URL")]
 fn mysql_jobs() {
     let url = common::service_url("POLICYC_TEST_MYSQL_URL");
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     let prefix = "sqljob_my";
     cleanup(db.as_mut(), prefix);
     exercise(db.as_mut(), prefix);
@@ -570,8 +570,8 @@ fn mysql_jobs() {
     cleanup(db.as_mut(), "sqlslice_my");
     killed(&url, "sqlkill_my");
     let plan = sql::plan(&policy(prefix), DialectKind::Mysql).unwrap();
-    runner::install(db.as_mut(), &plan, true).unwrap();
-    runner::install(db.as_mut(), &plan, true).unwrap();
+    live::sql::install(db.as_mut(), &plan, true).unwrap();
+    live::sql::install(db.as_mut(), &plan, true).unwrap();
     for job in &plan.jobs {
         let n = db
             .query_i64(&format!(
@@ -591,7 +591,7 @@ fn mysql_jobs() {
         assert_eq!(ev[0], ["1", "DAY", "2000-01-01 03:00:00", "+00:00"], "{} event", job.name);
     }
     // The events run this plan's calls: no name collision is reported.
-    let findings = runner::verify(db.as_mut(), &plan).unwrap();
+    let findings = live::sql::verify(db.as_mut(), &plan).unwrap();
     let sched: Vec<_> = findings.iter().filter(|f| f.check == "schedule").collect();
     assert_eq!(sched.len(), plan.jobs.len());
     assert!(sched.iter().all(|f| f.ok || f.detail.contains("event_scheduler is OFF")), "{sched:?}");

@@ -7,7 +7,7 @@
 mod common;
 
 use policyc::backend::sql::{self, DialectKind};
-use policyc::runner::{self, Db};
+use policyc::live::{self, sql::Db};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -151,7 +151,7 @@ fn ten_at_once(steps: &[Vec<String>]) -> Vec<Vec<(i32, String, String)>> {
 /// concurrent purges of the installed jobs: every command succeeds (or waits its turn), the
 /// data ends exact, each summary counts its own run, and no audit row is left `running`.
 fn concurrent(url: &str, dir: &Path) {
-    let mut db = runner::connect(url).unwrap();
+    let mut db = live::sql::connect(url).unwrap();
     let d = db.dialect();
     let pid = format!("runs_conc_{}", d.name());
     let table = format!("{pid}_t");
@@ -222,7 +222,7 @@ fn concurrent(url: &str, dir: &Path) {
 /// Two policies whose categories share a name: each keeps its own procedure, schedule and
 /// index, and purging one never runs the other's job.
 fn namespaced(url: &str, dir: &Path) {
-    let mut db = runner::connect(url).unwrap();
+    let mut db = live::sql::connect(url).unwrap();
     let d = db.dialect();
     let kind = kind_word(d);
     let a_text = policy_text("runs_ns_a", &[("db", kind)], &[Cat("orders", "db", "runs_ns_a_t", "id")]);
@@ -241,7 +241,7 @@ fn namespaced(url: &str, dir: &Path) {
     assert_ne!(pa.jobs[0].name, pb.jobs[0].name);
     assert_ne!(pa.jobs[0].indexes[0].0, pb.jobs[0].indexes[0].0);
     // Installing B left A's job installed and A's.
-    assert!(runner::setup_problems(db.as_mut(), &pa).unwrap().is_empty());
+    assert!(live::sql::setup_problems(db.as_mut(), &pa).unwrap().is_empty());
     let (code, out, err) = cli(&["purge", "--format", "json", "--database-url", url, a.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out)["jobs"][0]["rows"], 10, "{out}");
@@ -290,7 +290,7 @@ fn namespaced(url: &str, dir: &Path) {
 /// Hold keys match as exact bytes on every engine: a hold on `key-0001` protects neither
 /// `Key-0001 ` nor `KEY-0001` (MariaDB's default collation folds case and pads spaces).
 fn exact_holds(url: &str) {
-    let mut db = runner::connect(url).unwrap();
+    let mut db = live::sql::connect(url).unwrap();
     let d = db.dialect();
     let text = policy_text("runs_hold", &[("db", kind_word(d))], &[Cat("runs_hold_c", "db", "runs_hold_t", "k")]);
     forget(db.as_mut(), &text);
@@ -303,11 +303,11 @@ fn exact_holds(url: &str) {
         db.exec(&format!("INSERT INTO runs_hold_t (id, at, k) VALUES ({id}, {}, '{k}')", ago(d, 30))).unwrap();
     }
     let plan = sql::plan(&compile(&text), d).unwrap();
-    runner::install(db.as_mut(), &plan, false).unwrap();
+    live::sql::install(db.as_mut(), &plan, false).unwrap();
     db.exec("INSERT INTO policyc_legal_hold (table_name, row_key) VALUES ('runs_hold_t', 'key-0001')").unwrap();
-    let dry = runner::purge(db.as_mut(), &plan, 10, true, &mut |_, _| {}).unwrap();
+    let dry = live::sql::purge(db.as_mut(), &plan, 10, true, &mut |_, _| {}).unwrap();
     assert_eq!(dry[0].rows, 3, "{}: dry run counts the unheld rows", d.name());
-    let r = runner::purge(db.as_mut(), &plan, 10, false, &mut |_, _| {}).unwrap();
+    let r = live::sql::purge(db.as_mut(), &plan, 10, false, &mut |_, _| {}).unwrap();
     assert!(r[0].error.is_none(), "{r:?}");
     assert_eq!(ids(db.as_mut(), "runs_hold_t"), [1].into(), "{}: only the exact key is held", d.name());
     forget(db.as_mut(), &text);
@@ -317,7 +317,7 @@ fn exact_holds(url: &str) {
 /// engine's default collation): setup upgrades them in place, keeping their rows, and the
 /// upgraded hold table matches exactly.
 fn upgrade(url: &str, dir: &Path) {
-    let mut db = runner::connect(url).unwrap();
+    let mut db = live::sql::connect(url).unwrap();
     let d = db.dialect();
     let text = policy_text("runs_up", &[("db", kind_word(d))], &[Cat("runs_up_c", "db", "runs_up_t", "id")]);
     forget(db.as_mut(), &text);
@@ -362,7 +362,7 @@ fn upgrade(url: &str, dir: &Path) {
 /// A policy with stores on two engines: each URL acts on its own engine's stores and notes
 /// the others; `--store` picks one, and names of another engine's store are refused.
 fn two_engines(url: &str, dir: &Path) {
-    let mut db = runner::connect(url).unwrap();
+    let mut db = live::sql::connect(url).unwrap();
     let d = db.dialect();
     let other = if d == DialectKind::Postgres { "mysql" } else { "postgres" };
     let text = policy_text(
@@ -397,12 +397,12 @@ fn two_engines(url: &str, dir: &Path) {
 /// The MariaDB procedure gives the caller's session time zone back, after a run and after a
 /// failed one.
 fn mysql_time_zone(url: &str) {
-    let mut db = runner::connect(url).unwrap();
+    let mut db = live::sql::connect(url).unwrap();
     let text = policy_text("runs_tz", &[("db", "mysql")], &[Cat("runs_tz_c", "db", "runs_tz_t", "id")]);
     forget(db.as_mut(), &text);
     fill(db.as_mut(), "runs_tz_t", 5, 1);
     let plan = sql::plan(&compile(&text), DialectKind::Mysql).unwrap();
-    runner::install(db.as_mut(), &plan, false).unwrap();
+    live::sql::install(db.as_mut(), &plan, false).unwrap();
     db.exec("SET time_zone = '+05:00'").unwrap();
     let call = plan.call(&plan.jobs[0], 2).unwrap();
     db.exec(&call).unwrap();
@@ -460,16 +460,16 @@ fn sqlite_runs() {
     upgrade(&url, dir.path());
     // A run that died (its row still `running`) is closed by the next run.
     let text = policy_text("runs_died", &[("db", "sqlite")], &[Cat("runs_died_c", "db", "runs_died_t", "id")]);
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     fill(db.as_mut(), "runs_died_t", 3, 1);
     let plan = sql::plan(&compile(&text), DialectKind::Sqlite).unwrap();
-    runner::install(db.as_mut(), &plan, false).unwrap();
+    live::sql::install(db.as_mut(), &plan, false).unwrap();
     let job = &plan.jobs[0].name;
     db.exec(&format!(
         "INSERT INTO policyc_retention_audit (policy, job, category, table_name, cutoff, started_at, outcome) VALUES ('runs_died', '{job}', 'c', 't', datetime('now'), datetime('now'), 'running')"
     ))
     .unwrap();
-    let r = runner::purge(db.as_mut(), &plan, 2, false, &mut |_, _| {}).unwrap();
+    let r = live::sql::purge(db.as_mut(), &plan, 2, false, &mut |_, _| {}).unwrap();
     assert_eq!(r[0].rows, 3);
     let outcomes =
         db.query_text(&format!("SELECT outcome FROM policyc_retention_audit WHERE job = '{job}' ORDER BY id")).unwrap();
@@ -487,7 +487,7 @@ fn setup_is_its_own_command() {
     let text = policy_text("runs_fresh", &[("db", "sqlite")], &[Cat("runs_fresh_c", "db", "runs_fresh_t", "id")]);
     let path = write(dir.path(), "fresh.policy", &text);
     let p = path.to_str().unwrap();
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     fill(db.as_mut(), "runs_fresh_t", 4, 2);
     let tables = |db: &mut dyn Db| db.query_text("SELECT name FROM sqlite_master WHERE name LIKE 'policyc%'").unwrap();
 
@@ -529,7 +529,7 @@ fn setup_is_its_own_command() {
 fn sqlite_schema_qualified_index() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("main.db").display());
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     db.exec(&format!("ATTACH DATABASE '{}' AS arch", dir.path().join("arch.db").display())).unwrap();
     db.exec("CREATE TABLE arch.t (id BIGINT PRIMARY KEY, at TEXT NOT NULL)").unwrap();
     db.exec(&format!(
@@ -540,16 +540,16 @@ fn sqlite_schema_qualified_index() {
     .unwrap();
     let text = policy_text("runs_schema", &[("db", "sqlite")], &[Cat("runs_schema_c", "db", "arch.t", "id")]);
     let plan = sql::plan(&compile(&text), DialectKind::Sqlite).unwrap();
-    runner::install(db.as_mut(), &plan, false).unwrap();
+    live::sql::install(db.as_mut(), &plan, false).unwrap();
     let idx = db
         .query_text(
             "SELECT name FROM arch.sqlite_master WHERE type = 'index' AND tbl_name = 't' AND name LIKE 'policyc%'",
         )
         .unwrap();
     assert_eq!(idx, vec![vec![plan.jobs[0].indexes[0].0.clone()]]);
-    let r = runner::purge(db.as_mut(), &plan, 10, false, &mut |_, _| {}).unwrap();
+    let r = live::sql::purge(db.as_mut(), &plan, 10, false, &mut |_, _| {}).unwrap();
     assert_eq!(r[0].rows, 1, "{r:?}");
-    let findings = runner::verify(db.as_mut(), &plan).unwrap();
+    let findings = live::sql::verify(db.as_mut(), &plan).unwrap();
     assert!(findings.iter().filter(|f| f.check == "indexes" || f.check == "columns").all(|f| f.ok), "{findings:?}");
 }
 
@@ -582,7 +582,7 @@ fn machine_output_and_closed_pipes() {
     let text = policy_text("runs_json", &[("db", "sqlite")], &[Cat("runs_json_c", "db", "runs_json_t", "id")]);
     let path = write(dir.path(), "j.policy", &text);
     let p = path.to_str().unwrap();
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     fill(db.as_mut(), "runs_json_t", 3, 1);
     assert_eq!(cli(&["setup", "--database-url", &url, p]).0, 0);
     for args in [

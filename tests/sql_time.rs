@@ -7,8 +7,11 @@
 mod common;
 
 use policyc::backend::sql::{self, DialectKind, Plan};
+use policyc::live::{
+    self,
+    sql::{Db, Finding},
+};
 use policyc::model::Policy;
-use policyc::runner::{self, Db, Finding};
 use policyc::semantics::{self, Instant, format_instant};
 use std::collections::BTreeSet;
 
@@ -138,16 +141,16 @@ fn exercise(db: &mut dyn Db, prefix: &str, zones: &[&str]) {
             set_zone(db, zone);
             let now = db.query_i64(&format!("SELECT {}", d.syntax().epoch(d.syntax().now_expr()))).unwrap().unwrap();
             let want = fill(db, &p, prefix, &form, now);
-            runner::install(db, &plan, false).unwrap();
+            live::sql::install(db, &plan, false).unwrap();
             db.exec("DELETE FROM policyc_legal_hold").unwrap();
             set_zone(db, zone);
-            let reports = runner::purge(db, &plan, 3, false, &mut |_, _| {}).unwrap();
+            let reports = live::sql::purge(db, &plan, 3, false, &mut |_, _| {}).unwrap();
             assert!(reports.iter().all(|r| r.error.is_none()), "{} {zone}: {reports:?}", form.ty);
             for (table, keep) in &want {
                 assert_eq!(&ids(db, table), keep, "{}: {} in session zone {zone}", d.name(), form.ty);
             }
             set_zone(db, zone);
-            let fs = runner::verify(db, &plan).unwrap();
+            let fs = live::sql::verify(db, &plan).unwrap();
             for (table, _) in &want {
                 let f = finding(&fs, table, "unusable times");
                 assert!(!f.ok && f.detail.starts_with(&format!("{} rows", form.unusable.len())), "{f:?}");
@@ -165,10 +168,10 @@ fn exercise(db: &mut dyn Db, prefix: &str, zones: &[&str]) {
     db.exec(&format!("DELETE FROM {table}")).unwrap();
     let week = 7 * 86_400;
     db.exec(&format!("INSERT INTO {table} (id, at) VALUES (1, {})", (form.lit)(now - week - 60))).unwrap();
-    let fs = runner::verify(db, &plan).unwrap();
+    let fs = live::sql::verify(db, &plan).unwrap();
     assert!(finding(&fs, &table, "overdue rows").ok, "{fs:?}");
     db.exec(&format!("INSERT INTO {table} (id, at) VALUES (2, {})", (form.lit)(now - week - 86_400 - 3_600))).unwrap();
-    let fs = runner::verify(db, &plan).unwrap();
+    let fs = live::sql::verify(db, &plan).unwrap();
     let f = finding(&fs, &table, "overdue rows");
     assert!(!f.ok && f.detail.starts_with("1 rows past expiry + 86400 s"), "{f:?}");
     let by: i64 = f.detail.split("the oldest is ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
@@ -177,7 +180,7 @@ fn exercise(db: &mut dyn Db, prefix: &str, zones: &[&str]) {
     if d != DialectKind::Sqlite {
         db.exec(&format!("DROP TABLE {table}")).unwrap();
         db.exec(&format!("CREATE TABLE {table} (id BIGINT PRIMARY KEY, at TEXT NOT NULL)")).unwrap();
-        let fs = runner::verify(db, &plan).unwrap();
+        let fs = live::sql::verify(db, &plan).unwrap();
         let f = finding(&fs, &table, "columns");
         assert!(!f.ok && f.detail.contains("`at` has type `text`"), "{f:?}");
     }
@@ -189,7 +192,7 @@ fn exercise(db: &mut dyn Db, prefix: &str, zones: &[&str]) {
 #[test]
 fn sqlite_time() {
     let dir = tempfile::tempdir().unwrap();
-    let mut db = runner::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).unwrap();
+    let mut db = live::sql::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).unwrap();
     exercise(db.as_mut(), "sqltime_lite", &["UTC"]);
 }
 
@@ -197,7 +200,7 @@ fn sqlite_time() {
 #[cfg_attr(not(policyc_test_postgres), ignore = "needs POLICYC_TEST_POSTGRES_URL")]
 fn postgres_time() {
     let url = common::service_url("POLICYC_TEST_POSTGRES_URL");
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     exercise(db.as_mut(), "sqltime_pg", &ZONES);
     // The server-level setting: a database's default zone, seen by new sessions. It is set on a
     // scratch database made for this test, so the shared one is never altered.
@@ -212,7 +215,7 @@ fn postgres_time() {
     );
     for zone in ["Asia/Shanghai", "America/Los_Angeles"] {
         db.exec(&format!("ALTER DATABASE \"{scratch}\" SET timezone = '{zone}'")).unwrap();
-        let mut fresh = runner::connect(&scratch_url).unwrap();
+        let mut fresh = live::sql::connect(&scratch_url).unwrap();
         assert_eq!(fresh.query_text("SHOW TimeZone").unwrap()[0][0], zone);
         exercise(fresh.as_mut(), "sqltime_pg", &[""]);
     }
@@ -223,6 +226,6 @@ fn postgres_time() {
 #[cfg_attr(not(policyc_test_mysql), ignore = "needs POLICYC_TEST_MYSQL_URL")]
 fn mysql_time() {
     let url = common::service_url("POLICYC_TEST_MYSQL_URL");
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     exercise(db.as_mut(), "sqltime_my", &ZONES);
 }

@@ -6,8 +6,8 @@ mod common;
 
 use policyc::backend::sql::DialectKind;
 use policyc::backend::sql::dialect::split;
+use policyc::live::{self, sql::Db};
 use policyc::model::{Duration, Unit};
-use policyc::runner::{self, Db};
 use policyc::semantics::{self, Instant, format_instant, parse_instant};
 
 struct Vector {
@@ -213,7 +213,7 @@ fn run_due(db: &mut dyn Db, zones: &[&str]) {
 
 #[test]
 fn sqlite_vectors() {
-    let mut db = runner::connect("sqlite://:memory:").unwrap();
+    let mut db = live::sql::connect("sqlite://:memory:").unwrap();
     run(db.as_mut());
     run_due(db.as_mut(), &["UTC"]);
 }
@@ -222,7 +222,7 @@ fn sqlite_vectors() {
 #[cfg_attr(not(policyc_test_postgres), ignore = "needs POLICYC_TEST_POSTGRES_URL")]
 fn postgres_vectors() {
     let url = common::service_url("POLICYC_TEST_POSTGRES_URL");
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     run(db.as_mut());
     run_due(db.as_mut(), &ZONES);
 }
@@ -231,7 +231,7 @@ fn postgres_vectors() {
 #[cfg_attr(not(policyc_test_mysql), ignore = "needs POLICYC_TEST_MYSQL_URL")]
 fn mysql_vectors() {
     let url = common::service_url("POLICYC_TEST_MYSQL_URL");
-    let mut db = runner::connect(&url).unwrap();
+    let mut db = live::sql::connect(&url).unwrap();
     run(db.as_mut());
     run_due(db.as_mut(), &ZONES);
 }

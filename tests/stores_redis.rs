@@ -5,8 +5,8 @@
 mod common;
 
 use assert_cmd::Command;
+use policyc::live::redis::{self as rt, Written};
 use policyc::semantics;
-use policyc::stores::redis::{self as rt, Written};
 use std::path::{Path, PathBuf};
 
 const DAY: i64 = 86_400;

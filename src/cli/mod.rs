@@ -320,7 +320,7 @@ pub struct ConnArgs {
     /// chain), verify-full (check the chain and the host name). Overrides the URL's
     /// `sslmode` / `ssl-mode` / `rediss://`.
     #[arg(long, value_name = "MODE", value_parser = parse_tls_mode)]
-    pub tls_mode: Option<crate::runner::conn::TlsMode>,
+    pub tls_mode: Option<crate::live::conn::TlsMode>,
     /// PEM certificates of the authorities to trust (default: the system's). Overrides the
     /// URL's `sslrootcert` / `ssl-ca`.
     #[arg(long, value_name = "FILE")]
@@ -330,18 +330,18 @@ pub struct ConnArgs {
     pub password_file: Option<PathBuf>,
 }
 
-fn parse_tls_mode(s: &str) -> Result<crate::runner::conn::TlsMode, String> {
-    crate::runner::conn::TlsMode::parse(s).map_err(|e| e.0)
+fn parse_tls_mode(s: &str) -> Result<crate::live::conn::TlsMode, String> {
+    crate::live::conn::TlsMode::parse(s).map_err(|e| e.0)
 }
 
 impl ConnArgs {
     /// The connection options, the password file read.
-    pub fn options(&self) -> Result<crate::runner::conn::ConnectOptions, String> {
+    pub fn options(&self) -> Result<crate::live::conn::ConnectOptions, String> {
         let password = match &self.password_file {
-            Some(p) => Some(crate::runner::conn::read_password_file(p).map_err(|e| e.0)?),
+            Some(p) => Some(crate::live::conn::read_password_file(p).map_err(|e| e.0)?),
             None => None,
         };
-        Ok(crate::runner::conn::ConnectOptions { tls_mode: self.tls_mode, ca_file: self.ca_file.clone(), password })
+        Ok(crate::live::conn::ConnectOptions { tls_mode: self.tls_mode, ca_file: self.ca_file.clone(), password })
     }
 }
 
@@ -353,7 +353,7 @@ pub(crate) fn database_url(arg: Option<String>) -> Result<String, String> {
 
 /// A policy's jobs on one database, for `setup`, `purge` and `verify`.
 pub(crate) struct DbTarget {
-    pub db: Box<dyn crate::runner::Db>,
+    pub db: Box<dyn crate::live::sql::Db>,
     pub plan: crate::backend::sql::Plan,
 }
 
@@ -412,14 +412,14 @@ pub(crate) fn open_db(
             return (Err(Outcome::UsageOrIo), report, outcome);
         }
     };
-    let db = match crate::runner::connect_with(url, &opts) {
+    let db = match crate::live::sql::connect_with(url, &opts) {
         Ok(db) => db,
         Err(e) => {
             report.error = Some(format!("cannot connect: {e}"));
             return (Err(Outcome::UsageOrIo), report, outcome);
         }
     };
-    match crate::runner::plan_for(&policy, db.as_ref(), store) {
+    match crate::live::sql::plan_for(&policy, db.as_ref(), store) {
         Ok((plan, notes)) => {
             report.notes = notes;
             report.notes.extend(plan.notes.iter().cloned());

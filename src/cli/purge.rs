@@ -2,7 +2,7 @@
 
 use super::{Ctx, Outcome, open_db};
 use crate::diagnostics::Format;
-use crate::runner;
+use crate::live::sql;
 use comfy_table::Table;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -48,13 +48,13 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     };
     let (db, plan) = (target.db.as_mut(), &target.plan);
     if !args.dry_run {
-        match runner::setup_problems(db, plan) {
+        match sql::setup_problems(db, plan) {
             Ok(p) if p.is_empty() => {}
             Ok(p) => {
                 report.error = Some(format!(
                     "the retention jobs are not installed: {}; install them with `policyc setup --database-url {} {}`",
                     p.join("; "),
-                    crate::runner::conn::redact_url(&url),
+                    crate::live::conn::redact_url(&url),
                     args.policy.display()
                 ));
                 report.finish(ctx, "jobs", serde_json::json!([]));
@@ -77,7 +77,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     });
     let mut started = String::new();
     let mut job_start = std::time::Instant::now();
-    let res = runner::purge(db, plan, args.batch_size, args.dry_run, &mut |job, rows| {
+    let res = sql::purge(db, plan, args.batch_size, args.dry_run, &mut |job, rows| {
         if let Some(b) = &bar {
             if started != job.name {
                 if !started.is_empty() {

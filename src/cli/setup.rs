@@ -1,7 +1,7 @@
 //! `policyc setup --database-url URL POLICY`: installs a policy's retention jobs.
 
 use super::{Ctx, Outcome, open_db};
-use crate::runner;
+use crate::live::sql;
 use std::path::PathBuf;
 
 /// Arguments of `setup`.
@@ -41,7 +41,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         }
     };
     let plan = &target.plan;
-    let res = runner::install(target.db.as_mut(), plan, args.schedule);
+    let res = sql::install(target.db.as_mut(), plan, args.schedule);
     let names: Vec<&str> = plan.jobs.iter().map(|j| j.name.as_str()).collect();
     let result = match res {
         Ok(()) => {

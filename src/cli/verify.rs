@@ -3,7 +3,7 @@
 
 use super::{Ctx, Outcome, open_db};
 use crate::diagnostics::Format;
-use crate::runner;
+use crate::live::sql;
 use comfy_table::Table;
 use std::path::PathBuf;
 
@@ -77,7 +77,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
             return o;
         }
     };
-    let findings = match runner::verify(target.db.as_mut(), &target.plan) {
+    let findings = match sql::verify(target.db.as_mut(), &target.plan) {
         Ok(f) => f,
         Err(e) => {
             report.error = Some(e.0);

@@ -6,7 +6,7 @@
 //! connection errors.
 
 use super::{Ctx, Outcome, compile_all};
-use crate::stores::redis::{self as rt, Problem};
+use crate::live::redis::{self as rt, Problem};
 use std::path::PathBuf;
 
 /// Arguments of `verify --redis-url` (built by `verify`).
@@ -40,7 +40,7 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
         }
     }
     let conn = args.conn.options().and_then(|o| {
-        crate::runner::conn::redis_connect(&args.redis_url, &o).map_err(|e| format!("cannot connect to Redis: {e}"))
+        crate::live::conn::redis_connect(&args.redis_url, &o).map_err(|e| format!("cannot connect to Redis: {e}"))
     });
     let mut conn = match conn {
         Ok(c) => c,

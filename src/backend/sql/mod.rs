@@ -3,7 +3,7 @@
 //!
 //! Every category with a binding to a SQL table (a store of kind postgres, mysql or sqlite) gets
 //! a job in every dialect's file; the store's kind says which file is deployed. The runner
-//! (`crate::runner`) executes the same [`Plan`] the files are rendered from.
+//! (`crate::live::sql`) executes the same [`Plan`] the files are rendered from.
 //!
 //! Expiry is exactly [`crate::semantics::expiry`]: a row is purged when its expiry instant is
 //! `<=` the run's captured "now". Calendar units compare `collected + N months <= now` per row

@@ -1,5 +1,5 @@
 //! Redis: TTL seconds per bound key pattern (`stores/redis.json`), read by the runtime in
-//! [`crate::stores::redis`] and by `policyc verify --redis-url`.
+//! [`crate::live::redis`] and by `policyc verify --redis-url`.
 //!
 //! Writes go through the runtime helper, which computes the exact expiry instant of the record
 //! ([`crate::semantics::expiry`]) and writes with `SET … PXAT`, so calendar months and

@@ -1,8 +1,8 @@
 //! PostgreSQL: jobs run as their procedure (`CALL`), which commits each batch.
 
-use super::conn::{self, ConnectOptions, TlsMode, UrlParts};
 use super::{Db, RunError};
 use crate::backend::sql::{DialectKind, Job, Plan};
+use crate::live::conn::{self, ConnectOptions, TlsMode, UrlParts};
 use postgres::config::SslMode;
 use std::path::{Path, PathBuf};
 

@@ -1,8 +1,8 @@
 //! MySQL / MariaDB: jobs run as their stored procedure, which commits each batch.
 
-use super::conn::{self, ConnectOptions, TlsMode, UrlParts};
 use super::{Db, RunError};
 use crate::backend::sql::{DialectKind, Job, Plan};
+use crate::live::conn::{self, ConnectOptions, TlsMode, UrlParts};
 use mysql::prelude::Queryable;
 use std::path::PathBuf;
 

@@ -1,7 +1,6 @@
 //! Runs and checks generated retention jobs on a live database (`policyc purge`, `policyc
 //! verify`). The runner executes the same [`Plan`] the SQL files are rendered from.
 
-pub mod conn;
 mod mysql;
 mod postgres;
 mod sqlite;
@@ -12,16 +11,8 @@ use crate::backend::sql::{
 use crate::model::{Policy, StoreKind};
 use std::time::{Duration, Instant};
 
-/// A failure talking to the database.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct RunError(pub String);
-
-impl RunError {
-    fn from(e: impl std::fmt::Display) -> Self {
-        RunError(e.to_string())
-    }
-}
+pub use super::RunError;
+use super::conn;
 
 /// The minimal operations the runner needs from an engine.
 pub trait Db {
