@@ -1,8 +1,11 @@
 //! `cargo:rerun-if-changed` is exact: a no-op build of `examples/im_service` does not rerun
 //! its build script, an unrelated file does not either, and touching or editing the policy
-//! does. Builds a copy of the example (so the repository is never touched) into a target
-//! directory kept under `target/` so later runs reuse the compiled dependencies.
+//! does. Builds a copy of the example (so the repository is never touched) into the scratch
+//! target directory shared by every test that builds a crate, so later runs reuse the compiled
+//! dependencies.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
+
+mod common;
 
 use std::path::Path;
 use std::process::Command;
@@ -16,7 +19,7 @@ fn build(dir: &Path) -> (bool, String) {
     let out = Command::new(env!("CARGO"))
         .args(["build", "-v"])
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target/policyc-test-crates"))
+        .env("CARGO_TARGET_DIR", common::scratch_target())
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
@@ -43,11 +46,14 @@ fn build_script_reruns_exactly_when_the_policy_changes() {
     std::fs::create_dir_all(svc.join("src")).unwrap();
     std::fs::create_dir_all(&policy_dir).unwrap();
     let example = root().join("examples/im_service");
-    let manifest = std::fs::read_to_string(example.join("Cargo.toml")).unwrap().replace(
-        "policyc = { path = \"../..\" }",
-        &format!("policyc = {{ path = {:?} }}", root().display().to_string()),
+    // Path dependencies point at the repository; the copy points at them absolutely.
+    let manifest = std::fs::read_to_string(example.join("Cargo.toml"))
+        .unwrap()
+        .replace("path = \"../..", &format!("path = \"{}", root().display()));
+    assert!(
+        manifest.contains(&format!("policyc = {{ path = \"{}\"", root().display())),
+        "manifest rewrite failed:\n{manifest}"
     );
-    assert!(manifest.contains("policyc = { path = \"/"), "manifest rewrite failed:\n{manifest}");
     std::fs::write(svc.join("Cargo.toml"), format!("{manifest}\n[workspace]\n")).unwrap();
     std::fs::copy(root().join("Cargo.lock"), svc.join("Cargo.lock")).unwrap();
     std::fs::copy(example.join("build.rs"), svc.join("build.rs")).unwrap();
@@ -74,7 +80,7 @@ fn build_script_reruns_exactly_when_the_policy_changes() {
     std::fs::write(&policy, text).unwrap();
     let (ran, err) = build(&svc);
     assert!(ran, "editing the policy reruns the build script:\n{err}");
-    let generated = std::fs::read_dir(root().join("target/policyc-test-crates/debug/build"))
+    let generated = std::fs::read_dir(common::scratch_target().join("debug/build"))
         .unwrap()
         .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("out/tencent_im.rs")).ok())
         .any(|s| s.contains("amount: 8,"));

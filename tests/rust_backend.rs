@@ -3,6 +3,8 @@
 //! `policyc::semantics` for every retention form.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
+mod common;
+
 use policyc::model::{Duration, Policy, Unit};
 use policyc::semantics::{self, format_instant, parse_instant};
 use std::fmt::Write as _;
@@ -200,7 +202,7 @@ fn generated_rust_compiles_and_agrees_with_semantics() {
     )
     .unwrap();
     std::fs::write(d.join("src/main.rs"), main_rs(&every)).unwrap();
-    let target: PathBuf = root().join("target/policyc-test-crates");
+    let target: PathBuf = common::scratch_target();
 
     let clippy = cargo(d, &target, &["clippy", "--quiet", "--lib", "--", "-D", "warnings"]);
     assert!(clippy.status.success(), "clippy:\n{}", String::from_utf8_lossy(&clippy.stderr));

@@ -49,3 +49,14 @@ pub fn tool(program: &str, args: &[&str]) -> Option<()> {
         Err(e) => skip(&format!("`{program}` is not available: {e}")),
     }
 }
+
+/// The one target directory of the scratch crates tests build (the example service's copy,
+/// generated code): `policyc-test-crates` inside the target directory this test was built in,
+/// so `CARGO_TARGET_DIR` is honoured and every scratch crate reuses the same compiled
+/// dependencies.
+pub fn scratch_target() -> std::path::PathBuf {
+    // The test binary is `<target>/<profile>/deps/<name>-<hash>`.
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let target = exe.ancestors().nth(3).expect("the test binary lies in <target>/<profile>/deps");
+    target.join("policyc-test-crates")
+}
