@@ -16,7 +16,9 @@ impl Lite {
     pub fn open(path: &str) -> Result<Self, RunError> {
         let c = rusqlite::Connection::open(path).map_err(RunError::from)?;
         c.pragma_update(None, "secure_delete", "ON").map_err(RunError::from)?;
-        c.busy_timeout(std::time::Duration::from_secs(5)).map_err(RunError::from)?;
+        // Writers take turns; a purge batch on a loaded machine can hold the write lock for
+        // seconds, and a concurrent run should wait for it rather than fail.
+        c.busy_timeout(std::time::Duration::from_secs(60)).map_err(RunError::from)?;
         let file = (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(format!("{path}.policyc-runs.lock")));
         Ok(Lite(c, file))
     }
