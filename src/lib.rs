@@ -35,7 +35,7 @@ pub mod synth;
 
 use std::path::Path;
 
-pub use build_api::{BuildError, Config, compile_policies};
+pub use build_api::{BuildDiagnostic, BuildError, Config, Output, compile_policies};
 
 /// The result of compiling one policy file.
 #[derive(Debug)]
