@@ -13,11 +13,21 @@
 //! - **editorial**: wording only (labels, descriptions, free sections), and renames marked with
 //!   `renamed from`.
 //!
+//! A change names its item with a typed [`Subject`] and carries the values before and after as
+//! model values ([`Value`]), so notices match on types; the path (`category/x/retention`) and the
+//! values in source syntax are derived for output only.
+//!
 //! Technical settings that do not change what the reader is told (job schedules, table, column,
 //! key and topic names) are not reported.
 
+mod change;
 pub mod notice;
 pub mod retention;
+
+pub use change::{
+    BasisItem, CategoryItem, Change, EventItem, FieldItem, HeaderItem, PurposeItem, RecipientItem, RetentionItem,
+    RightsItem, ShareItem, StorageItem, StoreItem, Subject, Value,
+};
 
 use crate::model::{self, Category, Duration, Policy, Requirement, Rule, Text, Unit};
 use retention::Cmp;
@@ -97,52 +107,6 @@ impl Kind {
     /// The snake_case name used in JSON.
     pub fn name(self) -> String {
         serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-    }
-}
-
-/// One change between two versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
-    /// What kind of change.
-    pub kind: Kind,
-    /// Where: `/`-separated item kinds and names of the new version (the old one for removals),
-    /// e.g. `category/log_data/retention`.
-    pub path: String,
-    /// How much it matters.
-    pub severity: Severity,
-    /// Why it has that severity, in words.
-    pub reason: String,
-    /// The old value, in source syntax, where there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub old: Option<String>,
-    /// The new value, in source syntax, where there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub new: Option<String>,
-    /// The changed processing rests on consent in the new version, so consent may have to be
-    /// asked again.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub consent: bool,
-}
-
-impl Change {
-    fn new(kind: Kind, path: impl Into<String>, severity: Severity, reason: impl Into<String>) -> Self {
-        Change { kind, path: path.into(), severity, reason: reason.into(), old: None, new: None, consent: false }
-    }
-
-    fn values(mut self, old: impl Into<Option<String>>, new: impl Into<Option<String>>) -> Self {
-        self.old = old.into();
-        self.new = new.into();
-        self
-    }
-
-    fn consent(mut self, c: bool) -> Self {
-        self.consent = c;
-        self
-    }
-
-    /// The path split into its segments.
-    pub fn segments(&self) -> Vec<&str> {
-        self.path.split('/').collect()
     }
 }
 
@@ -276,15 +240,15 @@ impl<'a> Differ<'a> {
     }
 
     /// Reports a wording change of a text attribute (compared in the locales both versions have).
-    fn text(&mut self, path: impl FnOnce() -> String, what: &str, old: &Text, new: &Text) {
+    fn text(&mut self, subject: impl FnOnce() -> Subject, what: &str, old: &Text, new: &Text) {
         if old != new {
-            self.push(Change::new(Kind::TextChanged, path(), Editorial, format!("the wording of {what} changed")));
+            self.push(Change::new(Kind::TextChanged, subject(), Editorial, format!("the wording of {what} changed")));
         }
     }
 
-    fn opt_text(&mut self, path: impl FnOnce() -> String, what: &str, old: Option<&Text>, new: Option<&Text>) {
+    fn opt_text(&mut self, subject: impl FnOnce() -> Subject, what: &str, old: Option<&Text>, new: Option<&Text>) {
         let empty = Text::default();
-        self.text(path, what, old.unwrap_or(&empty), new.unwrap_or(&empty));
+        self.text(subject, what, old.unwrap_or(&empty), new.unwrap_or(&empty));
     }
 
     fn basis_kind(&self, p: &Policy, name: Option<&str>) -> Option<model::BasisKind> {
@@ -293,17 +257,18 @@ impl<'a> Differ<'a> {
 
     fn header(&mut self) {
         let (o, n) = (self.old, self.new);
-        self.text(|| "title".into(), "the title", &o.title, &n.title);
-        self.text(|| "feature".into(), "the feature's name", &o.feature, &n.feature);
+        let header = Subject::Header;
+        self.text(|| header(HeaderItem::Title), "the title", &o.title, &n.title);
+        self.text(|| header(HeaderItem::Feature), "the feature's name", &o.feature, &n.feature);
         if o.role != n.role {
             self.push(
                 Change::new(
                     Kind::RoleChanged,
-                    "role",
+                    header(HeaderItem::Role),
                     Material,
                     "the organisation's role changed, which changes who decides how the data is used",
                 )
-                .values(role_word(o.role).to_string(), role_word(n.role).to_string()),
+                .values(Value::Role(o.role), Value::Role(n.role)),
             );
         }
         match (&o.controller, &n.controller) {
@@ -314,52 +279,67 @@ impl<'a> Differ<'a> {
                 self.push(
                     Change::new(
                         Kind::ControllerChanged,
-                        "controller/contact",
+                        header(HeaderItem::ControllerContact),
                         Minor,
                         "the controller's contact changed",
                     )
-                    .values(ca.clone(), cb.clone()),
+                    .values(ca.clone().map(Value::Contact), cb.clone().map(Value::Contact)),
                 );
             }
             (a, b) if a != b => self.push(
                 Change::new(
                     Kind::ControllerChanged,
-                    "controller",
+                    header(HeaderItem::Controller),
                     Material,
                     "a different controller is responsible for the data",
                 )
-                .values(controller_src(a), controller_src(b)),
+                .values(Value::Controller(a.clone()), Value::Controller(b.clone())),
             ),
             _ => {}
         }
         match (&o.parent, &n.parent) {
             (Some(a), Some(b)) => {
-                self.text(|| "parent/title".into(), "the parent policy's title", &a.title, &b.title);
+                self.text(|| header(HeaderItem::ParentTitle), "the parent policy's title", &a.title, &b.title);
                 if a.url != b.url {
                     self.push(
-                        Change::new(Kind::TextChanged, "parent/url", Editorial, "the parent policy's address changed")
-                            .values(a.url.clone(), b.url.clone()),
+                        Change::new(
+                            Kind::TextChanged,
+                            header(HeaderItem::ParentUrl),
+                            Editorial,
+                            "the parent policy's address changed",
+                        )
+                        .values(Value::Url(a.url.clone()), Value::Url(b.url.clone())),
                     );
                 }
                 if a.precedence != b.precedence {
                     self.push(
                         Change::new(
                             Kind::ScopeChanged,
-                            "parent/precedence",
+                            header(HeaderItem::ParentPrecedence),
                             Minor,
                             "a different document now prevails when the module and the parent policy conflict",
                         )
-                        .values(precedence_word(a.precedence).to_string(), precedence_word(b.precedence).to_string()),
+                        .values(Value::Precedence(a.precedence), Value::Precedence(b.precedence)),
                     );
                 }
             }
             (None, Some(b)) => self.push(
-                Change::new(Kind::ScopeChanged, "parent", Minor, "the module is now part of a parent policy")
-                    .values(None, b.url.clone()),
+                Change::new(
+                    Kind::ScopeChanged,
+                    header(HeaderItem::Parent),
+                    Minor,
+                    "the module is now part of a parent policy",
+                )
+                .values(None, Value::Url(b.url.clone())),
             ),
             (Some(a), None) => self.push(
-                Change::new(Kind::ScopeChanged, "parent", Minor, "the module is no longer part of a parent policy")
-                    .values(a.url.clone(), None),
+                Change::new(
+                    Kind::ScopeChanged,
+                    header(HeaderItem::Parent),
+                    Minor,
+                    "the module is no longer part of a parent policy",
+                )
+                .values(Value::Url(a.url.clone()), None),
             ),
             (None, None) => {}
         }
@@ -368,15 +348,15 @@ impl<'a> Differ<'a> {
             self.push(
                 Change::new(
                     Kind::ScopeChanged,
-                    "availability/regions",
+                    header(HeaderItem::Regions),
                     Minor,
                     "the feature is offered in other regions",
                 )
-                .values(ra.join(", "), rb.join(", ")),
+                .values(Value::Regions(ra.clone()), Value::Regions(rb.clone())),
             );
         }
         self.opt_text(
-            || "availability/note".into(),
+            || header(HeaderItem::AvailabilityNote),
             "the availability note",
             o.availability.note.as_ref(),
             n.availability.note.as_ref(),
@@ -390,23 +370,24 @@ impl<'a> Differ<'a> {
                 "the policy is no longer published in some languages"
             };
             self.push(
-                Change::new(Kind::TextChanged, "locales", severity, reason)
-                    .values(o.locales.join(", "), n.locales.join(", ")),
+                Change::new(Kind::TextChanged, header(HeaderItem::Locales), severity, reason)
+                    .values(Value::Locales(o.locales.clone()), Value::Locales(n.locales.clone())),
             );
         }
     }
 
     fn stores(&mut self) {
         let m = match_items(&self.old.stores, &self.new.stores, |s| &s.name, |_| None);
+        let store = |name: &str, item| Subject::Store { store: name.to_string(), item };
         for s in m.added {
             self.push(
                 Change::new(
                     Kind::StoreAdded,
-                    format!("store/{}", s.name),
+                    store(&s.name, StoreItem::Whole),
                     Minor,
                     "a new storage system of ours; it adds no recipient",
                 )
-                .values(None, kind_word(s.kind).to_string()),
+                .values(None, Value::StoreKind(s.kind)),
             );
         }
         for (a, b) in m.pairs {
@@ -414,19 +395,19 @@ impl<'a> Differ<'a> {
                 self.push(
                     Change::new(
                         Kind::StoreChanged,
-                        format!("store/{}", b.name),
+                        store(&b.name, StoreItem::Whole),
                         Minor,
                         "the storage system runs on a different engine; it adds no recipient",
                     )
-                    .values(kind_word(a.kind).to_string(), kind_word(b.kind).to_string()),
+                    .values(Value::StoreKind(a.kind), Value::StoreKind(b.kind)),
                 );
             }
-            self.text(|| format!("store/{}/name", b.name), "a storage system's name", &a.display, &b.display);
+            self.text(|| store(&b.name, StoreItem::Name), "a storage system's name", &a.display, &b.display);
         }
         for s in m.removed {
             self.push(Change::new(
                 Kind::StoreRemoved,
-                format!("store/{}", s.name),
+                store(&s.name, StoreItem::Whole),
                 Minor,
                 "a storage system is no longer used, so the data is kept in fewer places",
             ));
@@ -435,37 +416,37 @@ impl<'a> Differ<'a> {
 
     fn purposes(&mut self) {
         let m = match_items(&self.old.purposes, &self.new.purposes, |p| &p.name, |p| p.renamed_from.as_deref());
+        let purpose = |name: &str, item| Subject::Purpose { purpose: name.to_string(), item };
         for p in &m.added {
             self.push(Change::new(
                 Kind::PurposeAdded,
-                format!("purpose/{}", p.name),
+                purpose(&p.name, PurposeItem::Whole),
                 Material,
                 "personal information is used for a new purpose, which must be announced (and may need fresh consent)",
             ));
         }
         for (a, b) in m.pairs {
             self.purposes.insert(&a.name, &b.name);
-            let path = format!("purpose/{}", b.name);
             if a.name != b.name {
                 self.push(
                     Change::new(
                         Kind::PurposeRenamed,
-                        path.clone(),
+                        purpose(&b.name, PurposeItem::Whole),
                         Editorial,
                         "the purpose is renamed (`renamed from`)",
                     )
-                    .values(a.name.clone(), b.name.clone()),
+                    .values(Value::Name(a.name.clone()), Value::Name(b.name.clone())),
                 );
             }
-            self.text(|| format!("{path}/label"), "a purpose's label", &a.label, &b.label);
+            self.text(|| purpose(&b.name, PurposeItem::Label), "a purpose's label", &a.label, &b.label);
             self.opt_text(
-                || format!("{path}/description"),
+                || purpose(&b.name, PurposeItem::Description),
                 "a purpose's description",
                 a.description.as_ref(),
                 b.description.as_ref(),
             );
             self.opt_text(
-                || format!("{path}/withdrawal"),
+                || purpose(&b.name, PurposeItem::Withdrawal),
                 "how consent for a purpose is withdrawn",
                 a.withdrawal.as_ref(),
                 b.withdrawal.as_ref(),
@@ -474,7 +455,7 @@ impl<'a> Differ<'a> {
         for p in m.removed {
             self.push(Change::new(
                 Kind::PurposeRemoved,
-                format!("purpose/{}", p.name),
+                purpose(&p.name, PurposeItem::Whole),
                 Minor,
                 "personal information is no longer used for this purpose; nothing new is processed",
             ));
@@ -483,6 +464,7 @@ impl<'a> Differ<'a> {
 
     fn recipients(&mut self) {
         let m = match_items(&self.old.recipients, &self.new.recipients, |r| &r.name, |r| r.renamed_from.as_deref());
+        let recipient = |name: &str, item| Subject::Recipient { recipient: name.to_string(), item };
         for r in &m.added {
             let consent =
                 self.new.categories.iter().any(|c| {
@@ -491,7 +473,7 @@ impl<'a> Differ<'a> {
             self.push(
                 Change::new(
                     Kind::RecipientAdded,
-                    format!("recipient/{}", r.name),
+                    recipient(&r.name, RecipientItem::Whole),
                     Material,
                     "personal information is shared with a new recipient, which must be announced",
                 )
@@ -500,21 +482,20 @@ impl<'a> Differ<'a> {
         }
         for (a, b) in m.pairs {
             self.recipients.insert(&a.name, &b.name);
-            let path = format!("recipient/{}", b.name);
             if a.name != b.name {
                 self.push(
                     Change::new(
                         Kind::RecipientRenamed,
-                        path.clone(),
+                        recipient(&b.name, RecipientItem::Whole),
                         Editorial,
                         "the recipient is renamed (`renamed from`)",
                     )
-                    .values(a.name.clone(), b.name.clone()),
+                    .values(Value::Name(a.name.clone()), Value::Name(b.name.clone())),
                 );
             }
-            self.text(|| format!("{path}/name"), "a recipient's name", &a.display, &b.display);
+            self.text(|| recipient(&b.name, RecipientItem::Name), "a recipient's name", &a.display, &b.display);
             self.opt_text(
-                || format!("{path}/description"),
+                || recipient(&b.name, RecipientItem::Description),
                 "a recipient's description",
                 a.description.as_ref(),
                 b.description.as_ref(),
@@ -523,7 +504,7 @@ impl<'a> Differ<'a> {
         for r in m.removed {
             self.push(Change::new(
                 Kind::RecipientRemoved,
-                format!("recipient/{}", r.name),
+                recipient(&r.name, RecipientItem::Whole),
                 Minor,
                 "personal information is no longer shared with this recipient",
             ));
@@ -536,21 +517,21 @@ impl<'a> Differ<'a> {
         let (o, n) = (self.old, self.new);
         for b in &n.bases {
             if let Some(a) = o.basis(&b.name) {
-                let path = format!("basis/{}", b.name);
-                self.text(|| format!("{path}/label"), "how a legal basis is stated", &a.label, &b.label);
+                let basis = |item| Subject::Basis { basis: b.name.clone(), item };
+                self.text(|| basis(BasisItem::Label), "how a legal basis is stated", &a.label, &b.label);
                 if a.citation != b.citation {
                     self.push(
                         Change::new(
                             Kind::TextChanged,
-                            format!("{path}/citation"),
+                            basis(BasisItem::Citation),
                             Editorial,
                             "a legal basis cites other provisions",
                         )
-                        .values(a.citation.clone(), b.citation.clone()),
+                        .values(Value::Citation(a.citation.clone()), Value::Citation(b.citation.clone())),
                     );
                 }
                 self.opt_text(
-                    || format!("{path}/withdrawal"),
+                    || basis(BasisItem::Withdrawal),
                     "how consent is withdrawn",
                     a.withdrawal.as_ref(),
                     b.withdrawal.as_ref(),
@@ -563,7 +544,7 @@ impl<'a> Differ<'a> {
             {
                 self.push(Change::new(
                     Kind::TextChanged,
-                    format!("condition/{}/label", c.name),
+                    Subject::ConditionLabel { condition: c.name.clone() },
                     Minor,
                     "a condition of sharing is reworded; its wording is what the condition means, so review whether it now covers more cases",
                 ));
@@ -571,15 +552,16 @@ impl<'a> Differ<'a> {
         }
         for s in &n.states {
             if let Some(a) = o.state(&s.name) {
-                self.text(|| format!("state/{}/label", s.name), "a state", &a.label, &s.label);
+                self.text(|| Subject::StateLabel { state: s.name.clone() }, "a state", &a.label, &s.label);
             }
         }
         for e in &n.events {
             if let Some(a) = o.event(&e.name) {
+                let event = |item| Subject::Event { event: e.name.clone(), item };
                 if a.label != e.label {
                     self.push(Change::new(
                         Kind::TextChanged,
-                        format!("event/{}/label", e.name),
+                        event(EventItem::Label),
                         Minor,
                         "an event that starts a retention period is reworded; review whether it now happens later",
                     ));
@@ -587,7 +569,7 @@ impl<'a> Differ<'a> {
                 if a.subject != e.subject {
                     self.push(Change::new(
                         Kind::ScopeChanged,
-                        format!("event/{}/subject", e.name),
+                        event(EventItem::Subject),
                         Minor,
                         "an event that starts a retention period now concerns something else",
                     ));
@@ -602,7 +584,7 @@ impl<'a> Differ<'a> {
             self.push(
                 Change::new(
                     Kind::CategoryAdded,
-                    format!("category/{}", c.name),
+                    Subject::category(&c.name, CategoryItem::Whole),
                     Material,
                     "a new category of personal information is collected",
                 )
@@ -615,7 +597,7 @@ impl<'a> Differ<'a> {
         for c in m.removed {
             self.push(Change::new(
                 Kind::CategoryRemoved,
-                format!("category/{}", c.name),
+                Subject::category(&c.name, CategoryItem::Whole),
                 Minor,
                 "this category of personal information is no longer collected",
             ));
@@ -626,17 +608,23 @@ impl<'a> Differ<'a> {
         if self.stable_refs && a == b {
             return; // same text, and every name it references means the same in both versions
         }
-        let path = format!("category/{}", b.name);
+        let cat = b.name.as_str();
+        let at = |item| Subject::category(cat, item);
         let consent = rests_on_consent(self.new, b);
         if a.name != b.name {
             self.push(
-                Change::new(Kind::CategoryRenamed, path.clone(), Editorial, "the category is renamed (`renamed from`)")
-                    .values(a.name.clone(), b.name.clone()),
+                Change::new(
+                    Kind::CategoryRenamed,
+                    at(CategoryItem::Whole),
+                    Editorial,
+                    "the category is renamed (`renamed from`)",
+                )
+                .values(Value::Name(a.name.clone()), Value::Name(b.name.clone())),
             );
         }
-        self.text(|| format!("{path}/label"), "a category's label", &a.label, &b.label);
+        self.text(|| at(CategoryItem::Label), "a category's label", &a.label, &b.label);
         self.opt_text(
-            || format!("{path}/description"),
+            || at(CategoryItem::Description),
             "a category's description",
             a.description.as_ref(),
             b.description.as_ref(),
@@ -645,7 +633,7 @@ impl<'a> Differ<'a> {
             (Some(_), None) => self.push(
                 Change::new(
                     Kind::ScopeChanged,
-                    format!("{path}/only_if"),
+                    at(CategoryItem::OnlyIf),
                     Material,
                     "the category was collected only under a condition and is now collected in every case",
                 )
@@ -653,13 +641,13 @@ impl<'a> Differ<'a> {
             ),
             (None, Some(_)) => self.push(Change::new(
                 Kind::ScopeChanged,
-                format!("{path}/only_if"),
+                at(CategoryItem::OnlyIf),
                 Minor,
                 "the category is now collected only under a condition",
             )),
             (Some(x), Some(y)) if x != y => self.push(Change::new(
                 Kind::ScopeChanged,
-                format!("{path}/only_if"),
+                at(CategoryItem::OnlyIf),
                 Minor,
                 "the condition under which the category is collected is reworded; review whether it now covers more cases",
             )),
@@ -669,26 +657,27 @@ impl<'a> Differ<'a> {
             self.push(
                 Change::new(
                     Kind::RoleChanged,
-                    format!("{path}/role"),
+                    at(CategoryItem::Role),
                     Material,
                     "the organisation's role for this category changed, which changes who decides how it is used",
                 )
-                .values(role_word(a.role).to_string(), role_word(b.role).to_string()),
+                .values(Value::Role(a.role), Value::Role(b.role)),
             );
         }
-        let fields = self.fields(&path, a, b, consent);
-        self.uses(&path, a, b, consent);
-        self.systems(&path, a, b);
-        self.shares(&path, a, b, &fields);
-        self.retention(&path, &a.retention, &b.retention, consent);
+        let fields = self.fields(cat, a, b, consent);
+        self.uses(cat, a, b, consent);
+        self.systems(cat, a, b);
+        self.shares(cat, a, b, &fields);
+        self.retention(cat, &a.retention, &b.retention, consent);
     }
 
     /// Returns old field name → new field name.
-    fn fields(&mut self, path: &str, a: &'a Category, b: &'a Category, consent: bool) -> BTreeMap<&'a str, &'a str> {
+    fn fields(&mut self, cat: &str, a: &'a Category, b: &'a Category, consent: bool) -> BTreeMap<&'a str, &'a str> {
         let m = match_items(&a.fields, &b.fields, |f| &f.name, |f| f.renamed_from.as_deref());
+        let field = |name: &str, item| Subject::category(cat, CategoryItem::field(name, item));
         let mut map = BTreeMap::new();
         for f in &m.added {
-            let p = format!("{path}/field/{}", f.name);
+            let p = field(&f.name, FieldItem::Whole);
             let c = if f.internal {
                 Change::new(
                     Kind::FieldAdded,
@@ -708,29 +697,29 @@ impl<'a> Differ<'a> {
                 Change::new(Kind::FieldAdded, p, Material, "more personal information is collected in this category")
                     .consent(consent)
             };
-            self.push(c.values(None, type_src(&f.ty)));
+            self.push(c.values(None, Value::FieldType(f.ty.clone())));
         }
         for (x, y) in m.pairs {
             map.insert(x.name.as_str(), y.name.as_str());
             if x == y {
                 continue;
             }
-            let p = format!("{path}/field/{}", y.name);
+            let p = || field(&y.name, FieldItem::Whole);
             if x.name != y.name {
                 self.push(
-                    Change::new(Kind::FieldRenamed, p.clone(), Editorial, "the field is renamed (`renamed from`)")
-                        .values(x.name.clone(), y.name.clone()),
+                    Change::new(Kind::FieldRenamed, p(), Editorial, "the field is renamed (`renamed from`)")
+                        .values(Value::Name(x.name.clone()), Value::Name(y.name.clone())),
                 );
             }
             if x.ty != y.ty {
                 self.push(
                     Change::new(
                         Kind::FieldTypeChanged,
-                        p.clone(),
+                        p(),
                         Minor,
                         "the field holds the same information in another form",
                     )
-                    .values(type_src(&x.ty), type_src(&y.ty)),
+                    .values(Value::FieldType(x.ty.clone()), Value::FieldType(y.ty.clone())),
                 );
             }
             if x.sensitive != y.sensitive {
@@ -740,8 +729,8 @@ impl<'a> Differ<'a> {
                     "the field is no longer treated as sensitive personal information, so it loses the extra protection"
                 };
                 self.push(
-                    Change::new(Kind::FieldSensitivityChanged, p.clone(), Material, reason)
-                        .values(flag(x.sensitive, "sensitive"), flag(y.sensitive, "sensitive"))
+                    Change::new(Kind::FieldSensitivityChanged, p(), Material, reason)
+                        .values(Value::Sensitive(x.sensitive), Value::Sensitive(y.sensitive))
                         .consent(y.sensitive),
                 );
             }
@@ -752,16 +741,16 @@ impl<'a> Differ<'a> {
                     (Editorial, "the field is now listed in the documents")
                 };
                 self.push(
-                    Change::new(Kind::FieldVisibilityChanged, p.clone(), severity, reason)
-                        .values(flag(x.internal, "internal"), flag(y.internal, "internal")),
+                    Change::new(Kind::FieldVisibilityChanged, p(), severity, reason)
+                        .values(Value::Internal(x.internal), Value::Internal(y.internal)),
                 );
             }
-            self.text(|| format!("{p}/label"), "a field's label", &x.label, &y.label);
+            self.text(|| field(&y.name, FieldItem::Label), "a field's label", &x.label, &y.label);
         }
         for f in m.removed {
             self.push(Change::new(
                 Kind::FieldRemoved,
-                format!("{path}/field/{}", f.name),
+                field(&f.name, FieldItem::Whole),
                 Minor,
                 "less personal information is collected in this category",
             ));
@@ -769,7 +758,7 @@ impl<'a> Differ<'a> {
         map
     }
 
-    fn uses(&mut self, path: &str, a: &Category, b: &Category, consent: bool) {
+    fn uses(&mut self, cat: &str, a: &Category, b: &Category, consent: bool) {
         // Purpose (new name) → bases, old and new.
         let mut old: BTreeMap<&str, Vec<Option<&str>>> = BTreeMap::new();
         for u in &a.uses {
@@ -783,10 +772,13 @@ impl<'a> Differ<'a> {
                 None => new.push((&u.purpose, vec![u.basis.as_deref()])),
             }
         }
-        for (purpose, bases) in &new {
-            let p = format!("{path}/use/{purpose}");
+        let at = |purpose: &str| Subject::category(cat, CategoryItem::Use { purpose: purpose.to_string() });
+        let bases = |bs: &[Option<&str>]| Value::Bases(bs.iter().map(|b| b.map(str::to_string)).collect());
+        for (purpose, new_bases) in &new {
+            let p = at(purpose);
             let Some(old_bases) = old.remove(purpose) else {
-                let consent = bases.iter().any(|b| self.basis_kind(self.new, *b) == Some(model::BasisKind::Consent));
+                let consent =
+                    new_bases.iter().any(|b| self.basis_kind(self.new, *b) == Some(model::BasisKind::Consent));
                 self.push(
                     Change::new(
                         Kind::UseAdded,
@@ -794,7 +786,7 @@ impl<'a> Differ<'a> {
                         Material,
                         "the category is used for a purpose it was not used for before",
                     )
-                    .values(None, bases_src(bases))
+                    .values(None, bases(new_bases))
                     .consent(consent),
                 );
                 continue;
@@ -802,7 +794,7 @@ impl<'a> Differ<'a> {
             let kinds = |pol: &Policy, bs: &[Option<&str>]| -> BTreeSet<Option<model::BasisKind>> {
                 bs.iter().map(|b| self.basis_kind(pol, *b)).collect()
             };
-            if kinds(self.old, &old_bases) != kinds(self.new, bases) {
+            if kinds(self.old, &old_bases) != kinds(self.new, new_bases) {
                 self.push(
                     Change::new(
                         Kind::BasisChanged,
@@ -810,10 +802,10 @@ impl<'a> Differ<'a> {
                         Material,
                         "the legal basis for this use changed, which changes the data subject's rights over it",
                     )
-                    .values(bases_src(&old_bases), bases_src(bases))
+                    .values(bases(&old_bases), bases(new_bases))
                     .consent(consent),
                 );
-            } else if old_bases.iter().collect::<BTreeSet<_>>() != bases.iter().collect::<BTreeSet<_>>() {
+            } else if old_bases.iter().collect::<BTreeSet<_>>() != new_bases.iter().collect::<BTreeSet<_>>() {
                 self.push(
                     Change::new(
                         Kind::TextChanged,
@@ -821,32 +813,28 @@ impl<'a> Differ<'a> {
                         Editorial,
                         "the use rests on the same legal ground, stated by another basis declaration",
                     )
-                    .values(bases_src(&old_bases), bases_src(bases)),
+                    .values(bases(&old_bases), bases(new_bases)),
                 );
             }
         }
-        for (purpose, bases) in old {
+        for (purpose, old_bases) in old {
             self.push(
-                Change::new(
-                    Kind::UseRemoved,
-                    format!("{path}/use/{purpose}"),
-                    Minor,
-                    "the category is no longer used for this purpose",
-                )
-                .values(bases_src(&bases), None),
+                Change::new(Kind::UseRemoved, at(purpose), Minor, "the category is no longer used for this purpose")
+                    .values(bases(&old_bases), None),
             );
         }
     }
 
-    fn systems(&mut self, path: &str, a: &Category, b: &Category) {
+    fn systems(&mut self, cat: &str, a: &Category, b: &Category) {
         fn stores(c: &Category) -> BTreeSet<&str> {
             c.systems.iter().map(String::as_str).chain(c.bindings.iter().map(|b| b.store.as_str())).collect()
         }
+        let at = |store: &str| Subject::category(cat, CategoryItem::System { store: store.to_string() });
         let (x, y) = (stores(a), stores(b));
         for s in y.difference(&x) {
             self.push(Change::new(
                 Kind::StorageChanged,
-                format!("{path}/system/{s}"),
+                at(s),
                 Minor,
                 "the data is also processed or stored in another of our systems; it adds no recipient",
             ));
@@ -854,17 +842,18 @@ impl<'a> Differ<'a> {
         for s in x.difference(&y) {
             self.push(Change::new(
                 Kind::StorageChanged,
-                format!("{path}/system/{s}"),
+                at(s),
                 Minor,
                 "the data is no longer processed or stored in this system",
             ));
         }
     }
 
-    fn shares(&mut self, path: &str, a: &Category, b: &Category, fields: &BTreeMap<&str, &str>) {
+    fn shares(&mut self, cat: &str, a: &Category, b: &Category, fields: &BTreeMap<&str, &str>) {
         let mut old: Vec<Option<&model::Share>> = a.shares.iter().map(Some).collect();
+        let at = |recipient: &str, item| Subject::category(cat, CategoryItem::share(recipient, item));
         for s in &b.shares {
-            let p = format!("{path}/share/{}", s.recipient);
+            let p = |item| at(&s.recipient, item);
             let consent = s.requires.contains(&Requirement::Consent);
             let found = old.iter_mut().find(|o| {
                 o.is_some_and(|o| {
@@ -875,11 +864,11 @@ impl<'a> Differ<'a> {
                 self.push(
                     Change::new(
                         Kind::ShareAdded,
-                        p,
+                        p(ShareItem::Whole),
                         Material,
                         "the category is shared with a recipient it was not shared with before",
                     )
-                    .values(None, share_src(&s.fields, &s.requires))
+                    .values(None, Value::Share { fields: s.fields.clone(), requires: s.requires.clone() })
                     .consent(consent),
                 );
                 continue;
@@ -894,12 +883,12 @@ impl<'a> Differ<'a> {
                 (true, false) => (false, true),
                 (false, false) => (!nf.is_subset(&of), !of.is_subset(&nf)),
             };
-            let fv = (Some(fields_src(&o.fields)), Some(fields_src(&s.fields)));
+            let fv = (Value::SharedFields(o.fields.clone()), Value::SharedFields(s.fields.clone()));
             if wider {
                 self.push(
                     Change::new(
                         Kind::SharedFieldsAdded,
-                        format!("{p}/fields"),
+                        p(ShareItem::Fields),
                         Material,
                         "more data is shared with this recipient",
                     )
@@ -911,7 +900,7 @@ impl<'a> Differ<'a> {
                 self.push(
                     Change::new(
                         Kind::SharedFieldsRemoved,
-                        format!("{p}/fields"),
+                        p(ShareItem::Fields),
                         Minor,
                         "less data is shared with this recipient",
                     )
@@ -920,12 +909,12 @@ impl<'a> Differ<'a> {
             }
             let or: BTreeSet<&Requirement> = o.requires.iter().collect();
             let nr: BTreeSet<&Requirement> = s.requires.iter().collect();
-            let rv = (requires_src(&o.requires), requires_src(&s.requires));
+            let rv = (Value::Requires(o.requires.clone()), Value::Requires(s.requires.clone()));
             if !or.is_subset(&nr) {
                 self.push(
                     Change::new(
                         Kind::SharingLoosened,
-                        format!("{p}/requires"),
+                        p(ShareItem::Requires),
                         Material,
                         "a condition that had to hold before the data is shared was removed",
                     )
@@ -937,7 +926,7 @@ impl<'a> Differ<'a> {
                 self.push(
                     Change::new(
                         Kind::SharingTightened,
-                        format!("{p}/requires"),
+                        p(ShareItem::Requires),
                         Minor,
                         "an additional condition must hold before the data is shared",
                     )
@@ -953,13 +942,13 @@ impl<'a> Differ<'a> {
                     (_, None) => (Minor, "the legal basis for sharing is no longer stated separately"),
                 };
                 self.push(
-                    Change::new(Kind::BasisChanged, format!("{p}/basis"), severity, reason)
-                        .values(o.basis.clone(), s.basis.clone())
+                    Change::new(Kind::BasisChanged, p(ShareItem::Basis), severity, reason)
+                        .values(o.basis.clone().map(Value::Basis), s.basis.clone().map(Value::Basis))
                         .consent(consent),
                 );
             }
             self.opt_text(
-                || format!("{p}/description"),
+                || p(ShareItem::Description),
                 "a sharing description",
                 o.description.as_ref(),
                 s.description.as_ref(),
@@ -968,22 +957,23 @@ impl<'a> Differ<'a> {
         for o in old.into_iter().flatten() {
             self.push(Change::new(
                 Kind::ShareRemoved,
-                format!("{path}/share/{}", o.recipient),
+                at(&o.recipient, ShareItem::Whole),
                 Minor,
                 "the category is no longer shared with this recipient",
             ));
         }
     }
 
-    fn retention(&mut self, path: &str, a: &model::Retention, b: &model::Retention, consent: bool) {
-        let p = format!("{path}/retention");
-        let values = (Some(rule_src(&a.rule)), Some(rule_src(&b.rule)));
+    fn retention(&mut self, cat: &str, a: &model::Retention, b: &model::Retention, consent: bool) {
+        let at = |item| Subject::category(cat, CategoryItem::Retention(item));
+        let p = || at(RetentionItem::Rule);
+        let values = (Value::Rule(a.rule.clone()), Value::Rule(b.rule.clone()));
         let cmp = retention::compare_rules(&a.rule, &b.rule);
         let stored = |r: &Rule| !matches!(r, Rule::NotStored);
         let change = match cmp {
             Cmp::Longer => Some(Change::new(
                 Kind::RetentionLonger,
-                p.clone(),
+                p(),
                 Material,
                 if !stored(&a.rule) {
                     "the data was processed in transit only and is now stored"
@@ -995,7 +985,7 @@ impl<'a> Differ<'a> {
             )),
             Cmp::Shorter => Some(Change::new(
                 Kind::RetentionShorter,
-                p.clone(),
+                p(),
                 Minor,
                 if !stored(&b.rule) {
                     "the data is no longer stored"
@@ -1004,13 +994,13 @@ impl<'a> Differ<'a> {
                 },
             )),
             Cmp::Incomparable => {
-                Some(Change::new(Kind::RetentionChanged, p.clone(), Material, incomparable_reason(&a.rule, &b.rule)))
+                Some(Change::new(Kind::RetentionChanged, p(), Material, incomparable_reason(&a.rule, &b.rule)))
             }
             Cmp::Equal => {
                 if retention::bounds(&a.rule) != retention::bounds(&b.rule) {
                     Some(Change::new(
                         Kind::RetentionBoundChanged,
-                        p.clone(),
+                        p(),
                         Minor,
                         if retention::bounds(&b.rule).1 {
                             "the period is now an upper bound (`at most`): data may be deleted earlier, never later"
@@ -1022,7 +1012,7 @@ impl<'a> Differ<'a> {
                     if let (Rule::Indefinite { justification: x }, Rule::Indefinite { justification: y }) =
                         (&a.rule, &b.rule)
                     {
-                        self.text(|| format!("{p}/justification"), "why data is kept indefinitely", x, y);
+                        self.text(|| at(RetentionItem::Justification), "why data is kept indefinitely", x, y);
                     }
                     let while_state = |r: &Rule| match r {
                         Rule::Expires { while_state, .. } => while_state.clone(),
@@ -1031,7 +1021,7 @@ impl<'a> Differ<'a> {
                     if while_state(&a.rule) != while_state(&b.rule) {
                         Some(Change::new(
                             Kind::TextChanged,
-                            p.clone(),
+                            p(),
                             Editorial,
                             "the retention rule is worded differently; the periods are the same",
                         ))
@@ -1049,19 +1039,19 @@ impl<'a> Differ<'a> {
             self.push(
                 Change::new(
                     Kind::RetentionActionChanged,
-                    format!("{p}/action"),
+                    at(RetentionItem::Action),
                     Minor,
                     "what happens at the end of retention changed (deleted or anonymised); either way the data no longer identifies anyone",
                 )
-                .values(action_word(a.action).to_string(), action_word(b.action).to_string()),
+                .values(Value::EndAction(a.action), Value::EndAction(b.action)),
             );
         }
-        self.extra_period(format!("{p}/backups"), "backups", a.backups, b.backups, consent);
-        self.extra_period(format!("{p}/tolerance"), "the enforcement tolerance", a.tolerance, b.tolerance, consent);
+        self.extra_period(at(RetentionItem::Backups), "backups", a.backups, b.backups, consent);
+        self.extra_period(at(RetentionItem::Tolerance), "the enforcement tolerance", a.tolerance, b.tolerance, consent);
         if a.wording != b.wording {
             self.push(Change::new(
                 Kind::TextChanged,
-                format!("{p}/wording"),
+                at(RetentionItem::Wording),
                 Editorial,
                 "the author's wording of the retention rule changed",
             ));
@@ -1069,10 +1059,10 @@ impl<'a> Differ<'a> {
     }
 
     /// Backups and tolerance: time added after the rule ends (absent means none stated).
-    fn extra_period(&mut self, path: String, what: &str, a: Option<Duration>, b: Option<Duration>, consent: bool) {
+    fn extra_period(&mut self, path: Subject, what: &str, a: Option<Duration>, b: Option<Duration>, consent: bool) {
         let zero = Duration { amount: 0, unit: Unit::Days };
         let cmp = retention::compare_durations(a.unwrap_or(zero), b.unwrap_or(zero));
-        let values = (a.map(duration_src), b.map(duration_src));
+        let values = (a.map(Value::Duration), b.map(Value::Duration));
         let c = match cmp {
             Cmp::Equal => return,
             Cmp::Longer => Change::new(
@@ -1101,37 +1091,38 @@ impl<'a> Differ<'a> {
 
     fn storage_statements(&mut self) {
         let m = match_items(&self.old.storage_statements, &self.new.storage_statements, |s| &s.name, |_| None);
+        let at = |name: &str, item| Subject::Storage { statement: name.to_string(), item };
+        let value = |s: &model::StorageStatement| Value::Storage { stores: s.stores.clone(), backed_up: s.backed_up };
         for s in m.added {
             self.push(
                 Change::new(
                     Kind::StorageChanged,
-                    format!("storage/{}", s.name),
+                    at(&s.name, StorageItem::Whole),
                     Minor,
                     "a new statement of where data is stored; it adds no recipient",
                 )
-                .values(None, s.stores.join(", ")),
+                .values(None, Value::Stores(s.stores.clone())),
             );
         }
         for (a, b) in m.pairs {
-            let path = format!("storage/{}", b.name);
             let (x, y): (BTreeSet<_>, BTreeSet<_>) = (a.stores.iter().collect(), b.stores.iter().collect());
             if x != y || a.backed_up != b.backed_up {
                 self.push(
                     Change::new(
                         Kind::StorageChanged,
-                        path.clone(),
+                        at(&b.name, StorageItem::Whole),
                         Minor,
                         "the data is stored or backed up in other systems of ours; it adds no recipient",
                     )
-                    .values(storage_src(a), storage_src(b)),
+                    .values(value(a), value(b)),
                 );
             }
-            self.text(|| format!("{path}/data"), "a storage statement", &a.data, &b.data);
+            self.text(|| at(&b.name, StorageItem::Data), "a storage statement", &a.data, &b.data);
         }
         for s in m.removed {
             self.push(Change::new(
                 Kind::StorageChanged,
-                format!("storage/{}", s.name),
+                at(&s.name, StorageItem::Whole),
                 Minor,
                 "a storage statement was removed",
             ));
@@ -1140,43 +1131,44 @@ impl<'a> Differ<'a> {
 
     fn rights(&mut self) {
         let (a, b) = (&self.old.rights, &self.new.rights);
+        let at = Subject::Rights;
         if a.deletion_on_request != b.deletion_on_request {
             let c = if b.deletion_on_request {
-                Change::new(Kind::RightsExtended, "rights/deletion", Minor, "deletion on request is now offered")
+                Change::new(Kind::RightsExtended, at(RightsItem::Deletion), Minor, "deletion on request is now offered")
             } else {
                 Change::new(
                     Kind::RightsReduced,
-                    "rights/deletion",
+                    at(RightsItem::Deletion),
                     Material,
                     "deletion on request is no longer offered",
                 )
             };
             self.push(c);
         } else if b.deletion_on_request && a.deletion_deadline != b.deletion_deadline {
-            let path = "rights/deletion/deadline";
-            let values = (a.deletion_deadline.map(duration_src), b.deletion_deadline.map(duration_src));
+            let path = || at(RightsItem::DeletionDeadline);
+            let values = (a.deletion_deadline.map(Value::Duration), b.deletion_deadline.map(Value::Duration));
             let c = match (a.deletion_deadline, b.deletion_deadline) {
                 (Some(x), Some(y)) => match retention::compare_durations(x, y) {
                     Cmp::Equal => None,
                     Cmp::Longer => {
-                        Some(Change::new(Kind::RightsReduced, path, Material, "deletion on request may take longer"))
+                        Some(Change::new(Kind::RightsReduced, path(), Material, "deletion on request may take longer"))
                     }
                     Cmp::Shorter => {
-                        Some(Change::new(Kind::RightsExtended, path, Minor, "deletion on request is done sooner"))
+                        Some(Change::new(Kind::RightsExtended, path(), Minor, "deletion on request is done sooner"))
                     }
                     Cmp::Incomparable => Some(Change::new(
                         Kind::RightsReduced,
-                        path,
+                        path(),
                         Material,
                         "the deadline for deletion on request is longer for some start dates",
                     )),
                 },
                 (None, Some(_)) => {
-                    Some(Change::new(Kind::RightsExtended, path, Minor, "deletion on request now has a deadline"))
+                    Some(Change::new(Kind::RightsExtended, path(), Minor, "deletion on request now has a deadline"))
                 }
                 _ => Some(Change::new(
                     Kind::RightsReduced,
-                    path,
+                    path(),
                     Material,
                     "deletion on request no longer has a stated deadline",
                 )),
@@ -1188,17 +1180,17 @@ impl<'a> Differ<'a> {
         match (&a.self_service, &b.self_service) {
             (Some(_), None) => self.push(Change::new(
                 Kind::RightsReduced,
-                "rights/self_service",
+                at(RightsItem::SelfService),
                 Material,
                 "users can no longer delete data themselves as described",
             )),
             (None, Some(_)) => self.push(Change::new(
                 Kind::RightsExtended,
-                "rights/self_service",
+                at(RightsItem::SelfService),
                 Minor,
                 "users can now delete data themselves",
             )),
-            (Some(x), Some(y)) => self.text(|| "rights/self_service".into(), "what users can delete themselves", x, y),
+            (Some(x), Some(y)) => self.text(|| at(RightsItem::SelfService), "what users can delete themselves", x, y),
             (None, None) => {}
         }
         if a.minimum_age != b.minimum_age {
@@ -1210,14 +1202,19 @@ impl<'a> Differ<'a> {
             let c = if lowered {
                 Change::new(
                     Kind::RightsReduced,
-                    "rights/minimum_age",
+                    at(RightsItem::MinimumAge),
                     Material,
                     "younger users may now use the feature, so more children's data may be processed",
                 )
             } else {
-                Change::new(Kind::RightsExtended, "rights/minimum_age", Minor, "the minimum age of users is raised")
+                Change::new(
+                    Kind::RightsExtended,
+                    at(RightsItem::MinimumAge),
+                    Minor,
+                    "the minimum age of users is raised",
+                )
             };
-            self.push(c.values(a.minimum_age.map(|n| n.to_string()), b.minimum_age.map(|n| n.to_string())));
+            self.push(c.values(a.minimum_age.map(Value::Age), b.minimum_age.map(Value::Age)));
         }
     }
 
@@ -1226,7 +1223,7 @@ impl<'a> Differ<'a> {
         for k in keys {
             let name = model::Section::ALL.iter().find(|(_, s)| s == k).map_or("section", |(n, _)| n);
             self.opt_text(
-                || format!("section/{name}"),
+                || Subject::Section(*k),
                 &format!("the free text of the {name} section"),
                 self.old.sections.get(k),
                 self.new.sections.get(k),
@@ -1312,8 +1309,8 @@ fn type_src(t: &model::FieldType) -> String {
     }
 }
 
-fn bases_src(bs: &[Option<&str>]) -> String {
-    bs.iter().map(|b| b.unwrap_or("(none)")).collect::<Vec<_>>().join(", ")
+fn bases_src(bs: &[Option<String>]) -> String {
+    bs.iter().map(|b| b.as_deref().unwrap_or("(none)")).collect::<Vec<_>>().join(", ")
 }
 
 fn fields_src(fs: &[String]) -> String {
@@ -1331,14 +1328,6 @@ fn requires_src(rs: &[Requirement]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn share_src(fs: &[String], rs: &[Requirement]) -> String {
-    format!("fields {}; requires {}", fields_src(fs), requires_src(rs))
-}
-
-fn storage_src(s: &model::StorageStatement) -> String {
-    format!("stored in {}{}", s.stores.join(", "), if s.backed_up { ", backed up" } else { "" })
 }
 
 /// A duration in source syntax: `1 day`, `7 days`.

@@ -2,7 +2,7 @@
 //! document per locale of the new version. Chinese and English wording is built in; other
 //! locales use the English phrases around the policy's own texts in that locale.
 
-use super::{Change, Kind, Severity};
+use super::{CategoryItem, Change, HeaderItem, Kind, RetentionItem, RightsItem, Severity, Subject, Value};
 use crate::backend::OutputFile;
 use crate::model::{self, Anchor, Bound, Duration, Policy, Requirement, Rule, Text, Unit};
 use askama::Template;
@@ -348,87 +348,54 @@ impl<'a> Words<'a> {
     }
 
     fn sentence(&self, c: &Change) -> Vec<Seg> {
-        let seg = c.segments();
         let zh = self.zh;
-        let at = |i: usize| seg.get(i).copied().unwrap_or("");
-        let cat = at(1);
-        let cl = || strong(self.category_label(cat));
-        let old_v = c.old.clone().unwrap_or_default();
-        let new_v = c.new.clone().unwrap_or_default();
-        match c.kind {
-            Kind::CategoryAdded => {
+        let cl = |cat: &str| strong(self.category_label(cat));
+        let field_kinds = matches!(
+            c.kind,
+            Kind::FieldAdded
+                | Kind::FieldRemoved
+                | Kind::FieldTypeChanged
+                | Kind::FieldSensitivityChanged
+                | Kind::FieldVisibilityChanged
+        );
+        let share_kinds = matches!(
+            c.kind,
+            Kind::ShareAdded
+                | Kind::ShareRemoved
+                | Kind::SharedFieldsAdded
+                | Kind::SharedFieldsRemoved
+                | Kind::SharingLoosened
+                | Kind::SharingTightened
+        );
+        let retention_kinds = matches!(
+            c.kind,
+            Kind::RetentionLonger | Kind::RetentionShorter | Kind::RetentionChanged | Kind::RetentionBoundChanged
+        );
+        match (c.kind, &c.subject) {
+            (Kind::CategoryAdded, Subject::Category { category: cat, .. }) => {
                 let kept = self.category(cat).map(|x| self.rule(self.new, &x.retention)).unwrap_or_default();
                 if zh {
-                    vec![plain("我们现在会收集"), cl(), plain(format!("，保存期限：{kept}。"))]
+                    vec![plain("我们现在会收集"), cl(cat), plain(format!("，保存期限：{kept}。"))]
                 } else {
-                    vec![plain("We now collect "), cl(), plain(format!(", kept {kept}."))]
+                    vec![plain("We now collect "), cl(cat), plain(format!(", kept {kept}."))]
                 }
             }
-            Kind::CategoryRemoved => {
+            (Kind::CategoryRemoved, Subject::Category { category: cat, .. }) => {
                 if zh {
-                    vec![plain("我们不再收集"), cl(), plain("。")]
+                    vec![plain("我们不再收集"), cl(cat), plain("。")]
                 } else {
-                    vec![plain("We no longer collect "), cl(), plain(".")]
+                    vec![plain("We no longer collect "), cl(cat), plain(".")]
                 }
             }
-            Kind::FieldAdded
-            | Kind::FieldRemoved
-            | Kind::FieldTypeChanged
-            | Kind::FieldSensitivityChanged
-            | Kind::FieldVisibilityChanged => {
-                let f = strong(self.field_label(cat, at(3)));
-                let cat_plain = self.category_label(cat);
-                let internal = self.new.category(cat).and_then(|x| x.field(at(3))).is_some_and(|f| f.internal);
-                let sensitive_now = c.new.as_deref() == Some("sensitive");
-                let internal_now = c.new.as_deref() == Some("internal");
-                match (c.kind, zh) {
-                    (Kind::FieldAdded, true) if internal => {
-                        vec![plain(format!("我们现在还会在{cat_plain}中记录一个技术字段：")), f, plain("。")]
-                    }
-                    (Kind::FieldAdded, false) if internal => {
-                        vec![plain(format!("We now also record a technical field in {cat_plain}: ")), f, plain(".")]
-                    }
-                    (Kind::FieldAdded, true) => vec![plain(format!("我们现在还会收集{cat_plain}中的")), f, plain("。")],
-                    (Kind::FieldAdded, false) => {
-                        vec![plain("We now also collect "), f, plain(format!(" as part of {cat_plain}."))]
-                    }
-                    (Kind::FieldRemoved, true) => vec![plain(format!("我们不再收集{cat_plain}中的")), f, plain("。")],
-                    (Kind::FieldRemoved, false) => {
-                        vec![plain("We no longer collect "), f, plain(format!(" ({cat_plain})."))]
-                    }
-                    (Kind::FieldTypeChanged, true) => {
-                        vec![plain(format!("{cat_plain}中的")), f, plain("现以其他形式记录。")]
-                    }
-                    (Kind::FieldTypeChanged, false) => {
-                        vec![f, plain(format!(" ({cat_plain}) is now recorded in another form."))]
-                    }
-                    (Kind::FieldSensitivityChanged, true) => vec![
-                        plain(format!("我们{}将{cat_plain}中的", if sensitive_now { "现在" } else { "不再" })),
-                        f,
-                        plain("作为敏感个人信息处理。"),
-                    ],
-                    (Kind::FieldSensitivityChanged, false) => vec![
-                        plain(if sensitive_now { "We now treat " } else { "We no longer treat " }),
-                        f,
-                        plain(format!(" ({cat_plain}) as sensitive personal information.")),
-                    ],
-                    (_, true) if internal_now => {
-                        vec![plain(format!("{cat_plain}中的")), f, plain("不再在本政策中列出，但仍会收集。")]
-                    }
-                    (_, false) if internal_now => vec![
-                        f,
-                        plain(format!(" ({cat_plain}) is no longer listed in this policy, but is still collected.")),
-                    ],
-                    (_, true) => vec![plain(format!("{cat_plain}中的")), f, plain("现在在本政策中列出。")],
-                    (_, false) => vec![f, plain(format!(" ({cat_plain}) is now listed in this policy."))],
-                }
+            (_, Subject::Category { category: cat, item: CategoryItem::Field { field, .. } }) if field_kinds => {
+                self.field_sentence(c, cat, field)
             }
-            Kind::PurposeAdded | Kind::PurposeRemoved => {
-                let p = strong(self.purpose_label(cat));
+            (Kind::PurposeAdded | Kind::PurposeRemoved, Subject::Purpose { purpose, .. }) => {
+                let p = strong(self.purpose_label(purpose));
                 // A new purpose is explained with its own description, where it has one.
                 let desc = self
                     .new
-                    .purpose(cat)
+                    .purpose(purpose)
                     .and_then(|x| x.description.as_ref())
                     .map(|d| self.t(d))
                     .filter(|d| !d.is_empty())
@@ -442,53 +409,57 @@ impl<'a> Words<'a> {
                     (false, false) => vec![plain("We no longer use personal information for "), p, plain(".")],
                 }
             }
-            Kind::UseAdded | Kind::UseRemoved => {
-                let p = strong(self.purpose_label(at(3)));
+            (
+                Kind::UseAdded | Kind::UseRemoved,
+                Subject::Category { category: cat, item: CategoryItem::Use { purpose } },
+            ) => {
+                let p = strong(self.purpose_label(purpose));
                 match (c.kind == Kind::UseAdded, zh) {
-                    (true, true) => vec![plain("我们现在还会将"), cl(), plain("用于"), p, plain("。")],
-                    (true, false) => vec![plain("We now also use "), cl(), plain(" for "), p, plain(".")],
-                    (false, true) => vec![plain("我们不再将"), cl(), plain("用于"), p, plain("。")],
-                    (false, false) => vec![plain("We no longer use "), cl(), plain(" for "), p, plain(".")],
+                    (true, true) => vec![plain("我们现在还会将"), cl(cat), plain("用于"), p, plain("。")],
+                    (true, false) => vec![plain("We now also use "), cl(cat), plain(" for "), p, plain(".")],
+                    (false, true) => vec![plain("我们不再将"), cl(cat), plain("用于"), p, plain("。")],
+                    (false, false) => vec![plain("We no longer use "), cl(cat), plain(" for "), p, plain(".")],
                 }
             }
-            Kind::BasisChanged if at(2) == "share" => {
-                let r = strong(self.recipient_label(at(3)));
-                let label = self.share(self.new, cat, at(3)).map(|s| self.basis_label(self.new, s.basis.as_deref()));
+            (Kind::BasisChanged, Subject::Category { category: cat, item: CategoryItem::Share { recipient, .. } }) => {
+                let r = strong(self.recipient_label(recipient));
+                let label =
+                    self.share(self.new, cat, recipient).map(|s| self.basis_label(self.new, s.basis.as_deref()));
                 let label = label.unwrap_or_default();
                 if zh {
-                    vec![plain("我们与"), r, plain("共享"), cl(), plain(format!("的法律依据已变更。{label}"))]
+                    vec![plain("我们与"), r, plain("共享"), cl(cat), plain(format!("的法律依据已变更。{label}"))]
                 } else {
                     vec![
                         plain("The legal basis on which we share "),
-                        cl(),
+                        cl(cat),
                         plain(" with "),
                         r,
                         plain(format!(" changed. {label}")),
                     ]
                 }
             }
-            Kind::BasisChanged => {
-                let p = strong(self.purpose_label(at(3)));
+            (Kind::BasisChanged, Subject::Category { category: cat, item: CategoryItem::Use { purpose } }) => {
+                let p = strong(self.purpose_label(purpose));
                 let label = self
                     .new
                     .category(cat)
-                    .and_then(|x| x.uses.iter().find(|u| u.purpose == at(3)))
+                    .and_then(|x| x.uses.iter().find(|u| &u.purpose == purpose))
                     .map(|u| self.basis_label(self.new, u.basis.as_deref()))
                     .unwrap_or_default();
                 if zh {
-                    vec![plain("我们将"), cl(), plain("用于"), p, plain(format!("的法律依据已变更：{label}"))]
+                    vec![plain("我们将"), cl(cat), plain("用于"), p, plain(format!("的法律依据已变更：{label}"))]
                 } else {
                     vec![
                         plain("The legal basis on which we use "),
-                        cl(),
+                        cl(cat),
                         plain(" for "),
                         p,
                         plain(format!(" changed: {label}")),
                     ]
                 }
             }
-            Kind::RecipientAdded | Kind::RecipientRemoved => {
-                let r = strong(self.recipient_label(cat));
+            (Kind::RecipientAdded | Kind::RecipientRemoved, Subject::Recipient { recipient, .. }) => {
+                let r = strong(self.recipient_label(recipient));
                 match (c.kind == Kind::RecipientAdded, zh) {
                     (true, true) => vec![plain("我们会与新的接收方共享个人信息："), r, plain("。")],
                     (true, false) => vec![plain("We share personal information with a new recipient: "), r, plain(".")],
@@ -496,33 +467,30 @@ impl<'a> Words<'a> {
                     (false, false) => vec![plain("We no longer share personal information with "), r, plain(".")],
                 }
             }
-            Kind::ShareAdded
-            | Kind::ShareRemoved
-            | Kind::SharedFieldsAdded
-            | Kind::SharedFieldsRemoved
-            | Kind::SharingLoosened
-            | Kind::SharingTightened => self.share_sentence(c, cat, at(3)),
-            Kind::RetentionLonger | Kind::RetentionShorter | Kind::RetentionChanged | Kind::RetentionBoundChanged => {
-                self.retention_sentence(c, cat, at(3))
+            (_, Subject::Category { category: cat, item: CategoryItem::Share { recipient, .. } }) if share_kinds => {
+                self.share_sentence(c, cat, recipient)
             }
-            Kind::RetentionActionChanged => {
-                let anon = c.new.as_deref() == Some("anonymise");
+            (_, Subject::Category { category: cat, item: CategoryItem::Retention(item) }) if retention_kinds => {
+                self.retention_sentence(c, cat, *item)
+            }
+            (Kind::RetentionActionChanged, Subject::Category { category: cat, .. }) => {
+                let anon = c.new == Some(Value::EndAction(model::EndAction::Anonymise));
                 if zh {
                     vec![
                         plain("保存期限届满后，"),
-                        cl(),
+                        cl(cat),
                         plain(if anon { "现在将被匿名化。" } else { "现在将被删除。" }),
                     ]
                 } else {
                     vec![
                         plain("At the end of its retention period, "),
-                        cl(),
+                        cl(cat),
                         plain(if anon { " is now anonymised." } else { " is now deleted." }),
                     ]
                 }
             }
-            Kind::StoreAdded | Kind::StoreRemoved | Kind::StoreChanged => {
-                let s = strong(self.store_label(cat));
+            (Kind::StoreAdded | Kind::StoreRemoved | Kind::StoreChanged, Subject::Store { store, .. }) => {
+                let s = strong(self.store_label(store));
                 match (c.kind, zh) {
                     (Kind::StoreAdded, true) => vec![plain("我们现在还会使用"), s, plain("处理或存储数据。")],
                     (Kind::StoreAdded, false) => {
@@ -534,22 +502,22 @@ impl<'a> Words<'a> {
                     (_, false) => vec![s, plain(" now runs on a different system.")],
                 }
             }
-            Kind::StorageChanged if seg.first() == Some(&"category") => {
-                let s = strong(self.store_label(at(3)));
+            (Kind::StorageChanged, Subject::Category { category: cat, item: CategoryItem::System { store } }) => {
+                let s = strong(self.store_label(store));
                 let now = self.new.category(cat).is_some_and(|x| {
-                    x.systems.iter().any(|y| y == at(3)) || x.bindings.iter().any(|b| b.store == at(3))
+                    x.systems.iter().any(|y| y == store) || x.bindings.iter().any(|b| &b.store == store)
                 });
                 match (now, zh) {
-                    (true, true) => vec![cl(), plain("现在还会在"), s, plain("中处理或存储。")],
-                    (true, false) => vec![cl(), plain(" is now also processed or stored in "), s, plain(".")],
-                    (false, true) => vec![cl(), plain("不再在"), s, plain("中处理或存储。")],
-                    (false, false) => vec![cl(), plain(" is no longer processed or stored in "), s, plain(".")],
+                    (true, true) => vec![cl(cat), plain("现在还会在"), s, plain("中处理或存储。")],
+                    (true, false) => vec![cl(cat), plain(" is now also processed or stored in "), s, plain(".")],
+                    (false, true) => vec![cl(cat), plain("不再在"), s, plain("中处理或存储。")],
+                    (false, false) => vec![cl(cat), plain(" is no longer processed or stored in "), s, plain(".")],
                 }
             }
-            Kind::StorageChanged => {
-                let st = self.either(|p| p.storage_statements.iter().find(|s| s.name == cat));
-                let data = strong(st.map_or_else(|| cat.to_string(), |s| self.t(&s.data)));
-                match self.new.storage_statements.iter().find(|s| s.name == cat) {
+            (Kind::StorageChanged, Subject::Storage { statement, .. }) => {
+                let st = self.either(|p| p.storage_statements.iter().find(|s| &s.name == statement));
+                let data = strong(st.map_or_else(|| statement.clone(), |s| self.t(&s.data)));
+                match self.new.storage_statements.iter().find(|s| &s.name == statement) {
                     Some(s) => {
                         let stores = self.list(s.stores.iter().map(|x| self.store_label(x)).collect());
                         if zh {
@@ -564,14 +532,18 @@ impl<'a> Words<'a> {
                     None => vec![plain("We removed the statement on where "), data, plain(" is stored.")],
                 }
             }
-            Kind::ControllerChanged if at(1) == "contact" => {
+            (Kind::ControllerChanged, Subject::Header(HeaderItem::ControllerContact)) => {
+                let contact = match &c.new {
+                    Some(Value::Contact(s)) => s.as_str(),
+                    _ => "",
+                };
                 if zh {
-                    vec![plain(format!("控制者的联系方式已变更为：{new_v}。"))]
+                    vec![plain(format!("控制者的联系方式已变更为：{contact}。"))]
                 } else {
-                    vec![plain(format!("The controller's contact is now: {new_v}."))]
+                    vec![plain(format!("The controller's contact is now: {contact}."))]
                 }
             }
-            Kind::ControllerChanged => {
+            (Kind::ControllerChanged, _) => {
                 let who = match &self.new.controller {
                     model::Controller::AsParent => {
                         self.pick("as specified in the parent policy", "以主隐私政策所述为准")
@@ -588,27 +560,81 @@ impl<'a> Words<'a> {
                     ]
                 }
             }
-            Kind::RoleChanged => {
-                let role = |v: &str| match (v, zh) {
-                    ("processor", true) => "受托处理者".to_string(),
-                    ("processor", false) => "processor".to_string(),
+            (Kind::RoleChanged, subject) => {
+                let role = |v: &Option<Value>| match (v, zh) {
+                    (Some(Value::Role(model::Role::Processor)), true) => "受托处理者".to_string(),
+                    (Some(Value::Role(model::Role::Processor)), false) => "processor".to_string(),
                     (_, true) => "控制者".to_string(),
                     (_, false) => "controller".to_string(),
                 };
-                let (o, n) = (role(&old_v), role(&new_v));
-                match (seg.first() == Some(&"category"), zh) {
-                    (true, true) => vec![plain("我们对"), cl(), plain(format!("的角色由{o}变为{n}。"))],
-                    (true, false) => vec![plain("Our role for "), cl(), plain(format!(" changed from {o} to {n}."))],
-                    (false, true) => vec![plain(format!("我们在本功能中的角色由{o}变为{n}。"))],
-                    (false, false) => vec![plain(format!("Our role for this feature changed from {o} to {n}."))],
+                let (o, n) = (role(&c.old), role(&c.new));
+                match (subject, zh) {
+                    (Subject::Category { category: cat, .. }, true) => {
+                        vec![plain("我们对"), cl(cat), plain(format!("的角色由{o}变为{n}。"))]
+                    }
+                    (Subject::Category { category: cat, .. }, false) => {
+                        vec![plain("Our role for "), cl(cat), plain(format!(" changed from {o} to {n}."))]
+                    }
+                    (_, true) => vec![plain(format!("我们在本功能中的角色由{o}变为{n}。"))],
+                    (_, false) => vec![plain(format!("Our role for this feature changed from {o} to {n}."))],
                 }
             }
-            Kind::RightsReduced | Kind::RightsExtended => self.rights_sentence(c),
-            Kind::ScopeChanged => self.scope_sentence(c, cat),
-            Kind::TextChanged => self.text_sentence(c),
-            Kind::CategoryRenamed | Kind::FieldRenamed | Kind::PurposeRenamed | Kind::RecipientRenamed => {
+            (Kind::RightsReduced | Kind::RightsExtended, Subject::Rights(item)) => self.rights_sentence(c, *item),
+            (Kind::ScopeChanged, _) => self.scope_sentence(c),
+            (Kind::CategoryRenamed | Kind::FieldRenamed | Kind::PurposeRenamed | Kind::RecipientRenamed, _) => {
                 vec![plain(self.pick("Items were renamed.", "部分条目已更名。"))]
             }
+            // Wording changes (and a kind of change on an item the diff never reports it for).
+            _ => self.text_sentence(c),
+        }
+    }
+
+    fn field_sentence(&self, c: &Change, cat: &str, field: &str) -> Vec<Seg> {
+        let zh = self.zh;
+        let f = strong(self.field_label(cat, field));
+        let cat_plain = self.category_label(cat);
+        let internal = self.new.category(cat).and_then(|x| x.field(field)).is_some_and(|f| f.internal);
+        let sensitive_now = c.new == Some(Value::Sensitive(true));
+        let internal_now = c.new == Some(Value::Internal(true));
+        match (c.kind, zh) {
+            (Kind::FieldAdded, true) if internal => {
+                vec![plain(format!("我们现在还会在{cat_plain}中记录一个技术字段：")), f, plain("。")]
+            }
+            (Kind::FieldAdded, false) if internal => {
+                vec![plain(format!("We now also record a technical field in {cat_plain}: ")), f, plain(".")]
+            }
+            (Kind::FieldAdded, true) => vec![plain(format!("我们现在还会收集{cat_plain}中的")), f, plain("。")],
+            (Kind::FieldAdded, false) => {
+                vec![plain("We now also collect "), f, plain(format!(" as part of {cat_plain}."))]
+            }
+            (Kind::FieldRemoved, true) => vec![plain(format!("我们不再收集{cat_plain}中的")), f, plain("。")],
+            (Kind::FieldRemoved, false) => {
+                vec![plain("We no longer collect "), f, plain(format!(" ({cat_plain})."))]
+            }
+            (Kind::FieldTypeChanged, true) => {
+                vec![plain(format!("{cat_plain}中的")), f, plain("现以其他形式记录。")]
+            }
+            (Kind::FieldTypeChanged, false) => {
+                vec![f, plain(format!(" ({cat_plain}) is now recorded in another form."))]
+            }
+            (Kind::FieldSensitivityChanged, true) => vec![
+                plain(format!("我们{}将{cat_plain}中的", if sensitive_now { "现在" } else { "不再" })),
+                f,
+                plain("作为敏感个人信息处理。"),
+            ],
+            (Kind::FieldSensitivityChanged, false) => vec![
+                plain(if sensitive_now { "We now treat " } else { "We no longer treat " }),
+                f,
+                plain(format!(" ({cat_plain}) as sensitive personal information.")),
+            ],
+            (_, true) if internal_now => {
+                vec![plain(format!("{cat_plain}中的")), f, plain("不再在本政策中列出，但仍会收集。")]
+            }
+            (_, false) if internal_now => {
+                vec![f, plain(format!(" ({cat_plain}) is no longer listed in this policy, but is still collected."))]
+            }
+            (_, true) => vec![plain(format!("{cat_plain}中的")), f, plain("现在在本政策中列出。")],
+            (_, false) => vec![f, plain(format!(" ({cat_plain}) is now listed in this policy."))],
         }
     }
 
@@ -669,19 +695,20 @@ impl<'a> Words<'a> {
         }
     }
 
-    fn retention_sentence(&self, c: &Change, cat: &str, sub: &str) -> Vec<Seg> {
+    fn retention_sentence(&self, c: &Change, cat: &str, item: RetentionItem) -> Vec<Seg> {
         let zh = self.zh;
         let cl = strong(self.category_label(cat));
         let (Some(a), Some(b)) = (self.old_category(cat), self.new.category(cat)) else {
             return vec![cl];
         };
         let (ra, rb) = (&a.retention, &b.retention);
-        if sub == "backups" || sub == "tolerance" {
-            let (x, y) = if sub == "backups" { (ra.backups, rb.backups) } else { (ra.tolerance, rb.tolerance) };
+        if let RetentionItem::Backups | RetentionItem::Tolerance = item {
+            let backups = item == RetentionItem::Backups;
+            let (x, y) = if backups { (ra.backups, rb.backups) } else { (ra.tolerance, rb.tolerance) };
             let none = self.pick("none", "无");
             let x = x.map_or_else(|| none.clone(), |d| self.duration(d));
             let y = y.map_or_else(|| none.clone(), |d| self.duration(d));
-            return match (sub == "backups", zh) {
+            return match (backups, zh) {
                 (true, true) => {
                     vec![cl, plain(format!("的备份现在在主副本删除后保留 {y}（此前为 {x}）。"))]
                 }
@@ -741,20 +768,29 @@ impl<'a> Words<'a> {
         renamed.and_then(|r| self.old.category(r)).or_else(|| self.old.category(new_name))
     }
 
-    fn rights_sentence(&self, c: &Change) -> Vec<Seg> {
+    fn rights_sentence(&self, c: &Change, item: RightsItem) -> Vec<Seg> {
         let zh = self.zh;
-        let (o, n) = (c.old.clone().unwrap_or_default(), c.new.clone().unwrap_or_default());
         let reduced = c.kind == Kind::RightsReduced;
-        let s = match (c.path.as_str(), reduced, zh) {
-            ("rights/deletion", true, true) => "您不能再要求我们删除您的数据。".to_string(),
-            ("rights/deletion", true, false) => "You can no longer ask us to delete your data.".to_string(),
-            ("rights/deletion", false, true) => "您现在可以要求我们删除您的数据。".to_string(),
-            ("rights/deletion", false, false) => "You can now ask us to delete your data.".to_string(),
-            ("rights/deletion/deadline", _, true) if n.is_empty() => "我们不再承诺按要求删除数据的期限。".to_string(),
-            ("rights/deletion/deadline", _, false) if n.is_empty() => {
+        let duration = |v: &Option<Value>| match v {
+            Some(Value::Duration(d)) => Some(*d),
+            _ => None,
+        };
+        let age = |v: &Option<Value>| match v {
+            Some(Value::Age(n)) => Some(*n),
+            _ => None,
+        };
+        let s = match (item, reduced, zh) {
+            (RightsItem::Deletion, true, true) => "您不能再要求我们删除您的数据。".to_string(),
+            (RightsItem::Deletion, true, false) => "You can no longer ask us to delete your data.".to_string(),
+            (RightsItem::Deletion, false, true) => "您现在可以要求我们删除您的数据。".to_string(),
+            (RightsItem::Deletion, false, false) => "You can now ask us to delete your data.".to_string(),
+            (RightsItem::DeletionDeadline, _, true) if c.new.is_none() => {
+                "我们不再承诺按要求删除数据的期限。".to_string()
+            }
+            (RightsItem::DeletionDeadline, _, false) if c.new.is_none() => {
                 "We no longer state a deadline for deleting data on request.".to_string()
             }
-            ("rights/deletion/deadline", _, true) => {
+            (RightsItem::DeletionDeadline, _, true) => {
                 let d = |r: &model::Rights| r.deletion_deadline.map(|d| self.duration(d)).unwrap_or_default();
                 let (x, y) = (d(&self.old.rights), d(&self.new.rights));
                 if x.is_empty() {
@@ -763,17 +799,18 @@ impl<'a> Words<'a> {
                     format!("我们现在会在 {y}内按您的要求删除数据（此前为 {x}）。")
                 }
             }
-            ("rights/deletion/deadline", _, false) if o.is_empty() => {
-                format!("We now delete data on request within {n}.")
+            (RightsItem::DeletionDeadline, _, false) => {
+                let n = duration(&c.new).map(|d| self.duration(d)).unwrap_or_default();
+                match duration(&c.old) {
+                    None => format!("We now delete data on request within {n}."),
+                    Some(o) => format!("We now delete data on request within {n} (previously {}).", self.duration(o)),
+                }
             }
-            ("rights/deletion/deadline", _, false) => {
-                format!("We now delete data on request within {n} (previously {o}).")
-            }
-            ("rights/self_service", true, true) => "您不能再按此前所述自行删除数据。".to_string(),
-            ("rights/self_service", true, false) => {
+            (RightsItem::SelfService, true, true) => "您不能再按此前所述自行删除数据。".to_string(),
+            (RightsItem::SelfService, true, false) => {
                 "You can no longer delete data yourself as described before.".to_string()
             }
-            ("rights/self_service", false, _) => {
+            (RightsItem::SelfService, false, _) => {
                 let t = self.new.rights.self_service.as_ref().map(|t| self.t(t)).unwrap_or_default();
                 if zh {
                     format!("您现在可以自行删除数据：{t}")
@@ -781,21 +818,22 @@ impl<'a> Words<'a> {
                     format!("You can now delete data yourself: {t}")
                 }
             }
-            (_, _, true) if n.is_empty() => "本功能不再设最低使用年龄。".to_string(),
-            (_, _, false) if n.is_empty() => "The feature no longer has a minimum age.".to_string(),
-            (_, _, true) if o.is_empty() => format!("本功能的最低使用年龄现为 {n} 岁。"),
-            (_, _, false) if o.is_empty() => format!("The minimum age to use the feature is now {n}."),
-            (_, _, true) => format!("本功能的最低使用年龄现为 {n} 岁（此前为 {o} 岁）。"),
-            (_, _, false) => format!("The minimum age to use the feature is now {n} (previously {o})."),
+            (RightsItem::MinimumAge, _, _) => match (age(&c.old), age(&c.new), zh) {
+                (_, None, true) => "本功能不再设最低使用年龄。".to_string(),
+                (_, None, false) => "The feature no longer has a minimum age.".to_string(),
+                (None, Some(n), true) => format!("本功能的最低使用年龄现为 {n} 岁。"),
+                (None, Some(n), false) => format!("The minimum age to use the feature is now {n}."),
+                (Some(o), Some(n), true) => format!("本功能的最低使用年龄现为 {n} 岁（此前为 {o} 岁）。"),
+                (Some(o), Some(n), false) => format!("The minimum age to use the feature is now {n} (previously {o})."),
+            },
         };
         vec![plain(s)]
     }
 
-    fn scope_sentence(&self, c: &Change, cat: &str) -> Vec<Seg> {
+    fn scope_sentence(&self, c: &Change) -> Vec<Seg> {
         let zh = self.zh;
-        let seg = c.segments();
-        match seg.first().copied() {
-            Some("category") => {
+        match &c.subject {
+            Subject::Category { category: cat, .. } => {
                 let cl = strong(self.category_label(cat));
                 let cond = self.new.category(cat).and_then(|x| x.only_if.as_ref()).map(|t| self.t(t));
                 match (cond, zh) {
@@ -815,7 +853,7 @@ impl<'a> Words<'a> {
                     }
                 }
             }
-            Some("availability") => {
+            Subject::Header(HeaderItem::Regions | HeaderItem::AvailabilityNote) => {
                 let regions = self.new.availability.regions.join(", ");
                 vec![plain(if zh {
                     format!("本功能现在的提供地区：{regions}。")
@@ -823,13 +861,19 @@ impl<'a> Words<'a> {
                     format!("The feature is now offered in: {regions}.")
                 })]
             }
-            Some("parent") => {
+            Subject::Header(
+                item @ (HeaderItem::Parent
+                | HeaderItem::ParentTitle
+                | HeaderItem::ParentUrl
+                | HeaderItem::ParentPrecedence),
+            ) => {
                 let parent = self.new.parent.as_ref();
                 let title = parent.map(|p| self.t(&p.title)).unwrap_or_default();
-                let s = match (parent, seg.get(1).copied(), zh) {
+                let precedence = *item == HeaderItem::ParentPrecedence;
+                let s = match (parent, precedence, zh) {
                     (None, _, true) => "本模块不再属于主隐私政策。".to_string(),
                     (None, _, false) => "This module is no longer part of a parent policy.".to_string(),
-                    (Some(p), Some("precedence"), true) => format!(
+                    (Some(p), true, true) => format!(
                         "如本模块与《{title}》存在冲突，现以{}为准。",
                         if p.precedence == model::Precedence::Module {
                             "本模块".to_string()
@@ -837,7 +881,7 @@ impl<'a> Words<'a> {
                             format!("《{title}》")
                         }
                     ),
-                    (Some(p), Some("precedence"), false) => format!(
+                    (Some(p), true, false) => format!(
                         "If this module and the {title} conflict, {} now prevails.",
                         if p.precedence == model::Precedence::Module {
                             "this module".to_string()
@@ -850,8 +894,12 @@ impl<'a> Words<'a> {
                 };
                 vec![plain(s)]
             }
-            _ => {
-                let label = self.new.event(cat).map(|e| self.t(&e.label)).unwrap_or_default();
+            other => {
+                let event = match other {
+                    Subject::Event { event, .. } => event.as_str(),
+                    _ => "",
+                };
+                let label = self.new.event(event).map(|e| self.t(&e.label)).unwrap_or_default();
                 vec![plain(if zh {
                     format!("触发保存期限起算的事件现涉及其他对象：{label}。")
                 } else {
@@ -863,27 +911,29 @@ impl<'a> Words<'a> {
 
     fn text_sentence(&self, c: &Change) -> Vec<Seg> {
         let zh = self.zh;
-        let seg = c.segments();
-        let name = seg.get(1).copied().unwrap_or("");
-        let s = match (seg.first().copied(), zh) {
-            (Some("condition"), _) => {
-                let label = self.new.condition(name).map(|x| self.t(&x.label)).unwrap_or_default();
+        let s = match (&c.subject, zh) {
+            (Subject::ConditionLabel { condition }, _) => {
+                let label = self.new.condition(condition).map(|x| self.t(&x.label)).unwrap_or_default();
                 if zh {
                     format!("共享的前提条件措辞已更改，现为：{label}。")
                 } else {
                     format!("A condition for sharing is reworded; it now reads: {label}.")
                 }
             }
-            (Some("event"), _) => {
-                let label = self.new.event(name).map(|x| self.t(&x.label)).unwrap_or_default();
+            (Subject::Event { event, .. }, _) => {
+                let label = self.new.event(event).map(|x| self.t(&x.label)).unwrap_or_default();
                 if zh {
                     format!("触发保存期限起算的事件措辞已更改，现为：{label}。")
                 } else {
                     format!("An event that starts a retention period is reworded; it now reads: {label}.")
                 }
             }
-            (Some("locales"), true) => format!("本政策现以下列语言发布：{}。", self.new.locales.join("、")),
-            (Some("locales"), false) => format!("This policy is now published in: {}.", self.new.locales.join(", ")),
+            (Subject::Header(HeaderItem::Locales), true) => {
+                format!("本政策现以下列语言发布：{}。", self.new.locales.join("、"))
+            }
+            (Subject::Header(HeaderItem::Locales), false) => {
+                format!("This policy is now published in: {}.", self.new.locales.join(", "))
+            }
             (_, true) => "部分内容的措辞已更改。".to_string(),
             (_, false) => "Some passages were reworded.".to_string(),
         };
