@@ -2,13 +2,64 @@
 //! ([`Value`]), all typed. The `/`-separated path and the values in source syntax exist only for
 //! output (JSON and the terminal report).
 
-use super::{
-    Kind, Severity, bases_src, controller_src, duration_src, fields_src, flag, kind_word, precedence_word,
-    requires_src, role_word, rule_src, type_src,
-};
+use super::Severity;
 use crate::model::{self, Duration, Requirement, Rule};
+use crate::syntax::print;
 use serde::Serialize;
 use std::fmt;
+
+/// What kind of change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)] // the names say it
+pub enum Kind {
+    CategoryAdded,
+    CategoryRemoved,
+    CategoryRenamed,
+    ScopeChanged,
+    RoleChanged,
+    FieldAdded,
+    FieldRemoved,
+    FieldRenamed,
+    FieldTypeChanged,
+    FieldSensitivityChanged,
+    FieldVisibilityChanged,
+    PurposeAdded,
+    PurposeRemoved,
+    PurposeRenamed,
+    UseAdded,
+    UseRemoved,
+    BasisChanged,
+    RecipientAdded,
+    RecipientRemoved,
+    RecipientRenamed,
+    ShareAdded,
+    ShareRemoved,
+    SharedFieldsAdded,
+    SharedFieldsRemoved,
+    SharingLoosened,
+    SharingTightened,
+    RetentionLonger,
+    RetentionShorter,
+    RetentionChanged,
+    RetentionBoundChanged,
+    RetentionActionChanged,
+    StoreAdded,
+    StoreRemoved,
+    StoreChanged,
+    StorageChanged,
+    ControllerChanged,
+    RightsReduced,
+    RightsExtended,
+    TextChanged,
+}
+
+impl Kind {
+    /// The snake_case name used in JSON.
+    pub fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+}
 
 /// One change between two versions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -517,13 +568,13 @@ impl Value {
     /// The value in source syntax (or a short description where there is none).
     pub fn src(&self) -> String {
         match self {
-            Value::Role(r) => role_word(*r).to_string(),
-            Value::Controller(c) => controller_src(c),
+            Value::Role(r) => print::role(*r).to_string(),
+            Value::Controller(c) => print::controller(c),
             Value::Contact(s) | Value::Url(s) | Value::Name(s) | Value::Citation(s) | Value::Basis(s) => s.clone(),
-            Value::Precedence(p) => precedence_word(*p).to_string(),
+            Value::Precedence(p) => print::precedence(*p).to_string(),
             Value::Regions(v) | Value::Locales(v) | Value::Stores(v) => v.join(", "),
-            Value::StoreKind(k) => kind_word(*k).to_string(),
-            Value::FieldType(t) => type_src(t),
+            Value::StoreKind(k) => print::store_kind(*k).to_string(),
+            Value::FieldType(t) => print::field_type(t),
             Value::Sensitive(b) => flag(*b, "sensitive"),
             Value::Internal(b) => flag(*b, "internal"),
             Value::Bases(bs) => bases_src(bs),
@@ -532,13 +583,40 @@ impl Value {
             }
             Value::SharedFields(fs) => fields_src(fs),
             Value::Requires(rs) => requires_src(rs),
-            Value::Rule(r) => rule_src(r),
-            Value::EndAction(a) => super::action_word(*a).to_string(),
-            Value::Duration(d) => duration_src(*d),
+            Value::Rule(r) => print::rule(r),
+            Value::EndAction(a) => print::end_action(*a).to_string(),
+            Value::Duration(d) => print::duration(*d),
             Value::Storage { stores, backed_up } => {
                 format!("stored in {}{}", stores.join(", "), if *backed_up { ", backed up" } else { "" })
             }
             Value::Age(n) => n.to_string(),
         }
     }
+}
+
+// ------------------------------------------------ values without a source form of their own
+
+fn flag(on: bool, word: &str) -> String {
+    if on { word.to_string() } else { format!("not {word}") }
+}
+
+fn bases_src(bs: &[Option<String>]) -> String {
+    bs.iter().map(|b| b.as_deref().unwrap_or("(none)")).collect::<Vec<_>>().join(", ")
+}
+
+fn fields_src(fs: &[String]) -> String {
+    if fs.is_empty() { "(whole category)".into() } else { fs.join(", ") }
+}
+
+fn requires_src(rs: &[Requirement]) -> String {
+    if rs.is_empty() {
+        return "(nothing)".into();
+    }
+    rs.iter()
+        .map(|r| match r {
+            Requirement::Consent => "consent".to_string(),
+            Requirement::Condition(c) => c.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
