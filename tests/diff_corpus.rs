@@ -22,7 +22,7 @@ fn compile(path: &Path) -> policyc::model::Policy {
 fn summary(changes: &[Change]) -> Vec<Expected> {
     let mut v: Vec<Expected> = changes
         .iter()
-        .map(|c| Expected { kind: c.kind.name(), path: c.path.clone(), severity: c.severity.word().to_string() })
+        .map(|c| Expected { kind: c.kind.name(), path: c.path(), severity: c.severity.word().to_string() })
         .collect();
     v.sort();
     v

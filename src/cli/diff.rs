@@ -121,8 +121,8 @@ pub fn human_report(old: &Policy, new: &Policy, changes: &[Change]) -> String {
         }
         let _ = writeln!(s, "\n{} ({}):", severity.word(), group.len());
         for c in group {
-            let _ = writeln!(s, "  {:<26} {}", c.kind.name(), c.path);
-            match (&c.old, &c.new) {
+            let _ = writeln!(s, "  {:<26} {}", c.kind.name(), c.path());
+            match (c.old_src(), c.new_src()) {
                 (Some(o), Some(n)) => {
                     let _ = writeln!(s, "  {:<26} `{o}` → `{n}`", "");
                 }

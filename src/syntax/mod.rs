@@ -6,6 +6,7 @@
 pub mod ast;
 pub mod index;
 mod lower;
+pub mod print;
 mod separation;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
