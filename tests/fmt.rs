@@ -1,5 +1,6 @@
-//! `policyc fmt`: every committed policy is a fixed point, any re-spacing of it formats back to
-//! the same bytes, and formatting never changes the checked model.
+//! `policyc fmt`: formatting any committed policy gives a fixed point with the same checked
+//! model, and re-spacing it or moving its line breaks formats to the same bytes (the layout is
+//! canonical).
 
 use assert_cmd::Command;
 use proptest::prelude::*;
