@@ -104,3 +104,58 @@ fn build_says_in_one_line_what_it_wrote() {
     let quiet = policyc().args(["-q", "build", CLEAN, "--out"]).arg(&out).output().unwrap();
     assert!(quiet.stderr.is_empty());
 }
+
+#[test]
+fn global_options_are_documented_once_and_accepted_after_a_subcommand() {
+    let stdout = |args: &[&str]| {
+        let out = policyc().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let globals = ["--format", "--color", "--deny", "--deny-warnings", "--quiet", "--verbose", "--import-root"];
+    let top = stdout(&["--help"]);
+    let section = top.split("Global options:").nth(1).unwrap_or_else(|| panic!("no global section:\n{top}"));
+    for g in globals {
+        assert!(section.contains(&format!("{g} ")) || section.contains(&format!("{g}\n")), "{g} missing:\n{top}");
+    }
+    // Every subcommand, nested ones too, points at the top help instead of repeating the options.
+    let cmd = policyc::cli::command();
+    let mut paths: Vec<Vec<&str>> = Vec::new();
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        paths.push(vec![sub.get_name()]);
+        for nested in sub.get_subcommands().filter(|s| s.get_name() != "help") {
+            paths.push(vec![sub.get_name(), nested.get_name()]);
+        }
+    }
+    assert!(paths.len() > 12 && paths.contains(&vec!["manual", "page"]), "{paths:?}");
+    for path in paths {
+        for flag in ["-h", "--help"] {
+            let help = stdout(&[&path[..], &[flag]].concat());
+            // An option's entry is a line starting with its flags (prose may mention them).
+            let listed = |g: &str| {
+                help.lines()
+                    .map(str::trim_start)
+                    .filter(|l| l.starts_with('-'))
+                    .any(|l| l.split([' ', ',', '<']).any(|w| w == g))
+            };
+            assert!(listed("--help"), "{help}");
+            for g in globals {
+                assert!(!listed(g), "{path:?} {flag} repeats {g}:\n{help}");
+            }
+            assert!(help.contains("see `policyc --help`"), "{path:?}:\n{help}");
+        }
+    }
+    // The manual page lists them once, in its global section.
+    let page = stdout(&["manual", "page"]);
+    assert_eq!(page.matches("\\-\\-quiet").count(), 2, "synopsis and global section:\n{page}");
+    // Hidden from the subcommands' help, but still accepted after them, with their meaning.
+    let out = policyc().args(["check", "-q", WARNS]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = policyc().args(["check", "--format", "json", "--deny-warnings", WARNS]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .or_else(|_| serde_json::from_slice(&out.stderr))
+        .expect("--format json after the subcommand gives JSON");
+    assert!(json.to_string().contains("W202"), "{json}");
+}

@@ -26,12 +26,13 @@ pub struct Args {
 }
 
 pub(crate) fn run(_ctx: &Ctx, args: Args) -> Outcome {
-    let mut cmd = Cli::command();
     let mut out = Vec::new();
     match args.what {
-        What::Completions { shell } => clap_complete::generate(shell, &mut cmd, "policyc", &mut out),
+        // Completions offer the global options after a subcommand too, where they are accepted,
+        // so they come from the definitions without the help's hiding.
+        What::Completions { shell } => clap_complete::generate(shell, &mut Cli::command(), "policyc", &mut out),
         What::Page => {
-            if let Err(e) = clap_mangen::Man::new(cmd).render(&mut out) {
+            if let Err(e) = clap_mangen::Man::new(super::command()).render(&mut out) {
                 eprintln!("error: cannot render the manual page: {e}");
                 return Outcome::UsageOrIo;
             }

@@ -21,7 +21,7 @@ mod verify_redis;
 
 use crate::Compiled;
 use crate::diagnostics::{self, Format};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -116,10 +116,29 @@ pub enum Command {
     Schema(schema::Args),
 }
 
+/// The command line as parsed and as `--help` and the manual page show it: the global options
+/// are documented once, in `policyc --help`, and not repeated in every subcommand's help.
+///
+/// clap copies a global option into a subcommand unless the subcommand already has an option of
+/// that id, so each subcommand gets a hidden copy first: still global (accepted after the
+/// subcommand, its value reaching the top-level matches), but not listed.
+pub fn command() -> clap::Command {
+    const GLOBALS_SEE_TOP: &str = "Global options (--format, --color, -D, -q, -v, …): see `policyc --help`.";
+    fn hide_globals(cmd: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+        cmd.mut_subcommands(|sub| {
+            let sub = globals.iter().fold(sub, |sub, a| sub.arg(a.clone().hide(true)));
+            hide_globals(sub, globals).after_help(GLOBALS_SEE_TOP)
+        })
+    }
+    let cmd = Cli::command().mut_args(|a| if a.is_global_set() { a.help_heading("Global options") } else { a });
+    let globals: Vec<clap::Arg> = cmd.get_arguments().filter(|a| a.is_global_set()).cloned().collect();
+    hide_globals(cmd, &globals).after_help("Global options are accepted before or after the subcommand.")
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    let cli = match Cli::try_parse() {
+    let cli = match command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

@@ -133,7 +133,8 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Diagnostics) {
     (out, diags)
 }
 
-fn too_deep(text: &str) -> Option<usize> {
+/// Offset of the first brace nested deeper than the limit, outside strings and comments.
+pub(crate) fn too_deep(text: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut in_comment = false;
