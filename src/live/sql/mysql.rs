@@ -61,9 +61,26 @@ impl My {
             r => r,
         };
         let mut c = c.map_err(conn::explain)?;
+        refuse_mysql(&mut c)?;
         c.query_drop("SET time_zone = '+00:00'").map_err(RunError::from)?;
         Ok(My(c))
     }
+}
+
+/// The `mysql` dialect emits MariaDB's SQL (`CREATE OR REPLACE` procedures and events,
+/// `CREATE INDEX IF NOT EXISTS`, `utf8mb4_nopad_bin`), verified on MariaDB 10.11. Oracle MySQL
+/// rejects some of it part-way through a setup, so it is refused before anything runs.
+fn refuse_mysql(c: &mut mysql::Conn) -> Result<(), RunError> {
+    let version: Option<String> = c.query_first("SELECT VERSION()").map_err(RunError::from)?;
+    let version = version.unwrap_or_default();
+    if version.contains("MariaDB") {
+        return Ok(());
+    }
+    Err(RunError(format!(
+        "the server is MySQL {version}, not MariaDB: the `mysql` dialect's jobs use MariaDB statements \
+         (`CREATE OR REPLACE PROCEDURE/EVENT`, `CREATE INDEX IF NOT EXISTS`, `utf8mb4_nopad_bin`) that MySQL \
+         does not accept; see docs/sql.md"
+    )))
 }
 
 fn schema_of(job: &Job) -> String {
