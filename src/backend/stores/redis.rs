@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// Set of key names under legal hold: the helper writes them without a TTL, `verify --redis-url`
 /// reports them and `--fix` leaves them alone.
-pub const LEGAL_HOLD_SET: &str = "policyc:legal_hold";
+pub const LEGAL_HOLD_SET: &str = policyc_runtime::redis::LEGAL_HOLD_SET;
 
 /// What a category's rule means for a Redis key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
