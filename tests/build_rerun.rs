@@ -42,11 +42,15 @@ fn build_script_reruns_exactly_when_the_policy_changes() {
     std::fs::create_dir_all(svc.join("src")).unwrap();
     std::fs::create_dir_all(&policy_dir).unwrap();
     let example = root().join("examples/im_service");
-    let manifest = std::fs::read_to_string(example.join("Cargo.toml")).unwrap().replace(
-        "policyc = { path = \"../..\" }",
-        &format!("policyc = {{ path = {:?} }}", root().display().to_string()),
-    );
+    let manifest = std::fs::read_to_string(example.join("Cargo.toml"))
+        .unwrap()
+        .replace(
+            "policyc = { path = \"../..\" }",
+            &format!("policyc = {{ path = {:?} }}", root().display().to_string()),
+        )
+        .replace("path = \"../../runtime\"", &format!("path = {:?}", root().join("runtime").display().to_string()));
     assert!(manifest.contains("policyc = { path = \"/"), "manifest rewrite failed:\n{manifest}");
+    assert!(manifest.contains("policyc-runtime = { path = \"/"), "manifest rewrite failed:\n{manifest}");
     std::fs::write(svc.join("Cargo.toml"), format!("{manifest}\n[workspace]\n")).unwrap();
     std::fs::copy(root().join("Cargo.lock"), svc.join("Cargo.lock")).unwrap();
     std::fs::copy(example.join("build.rs"), svc.join("build.rs")).unwrap();

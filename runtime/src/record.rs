@@ -325,8 +325,26 @@ mod tests {
     /// A struct of 20 fields, the way generated code declares its serde impls.
     #[derive(Debug, PartialEq)]
     struct Wide {
-        a: u32, b: u32, c: u32, d: u32, e: u32, f: u32, g: u32, h: u32, i: u32, j: u32,
-        k: u32, l: u32, m: u32, n: u32, o: u32, p: u32, q: u32, r: u32, s: u32, r#t: u32,
+        a: u32,
+        b: u32,
+        c: u32,
+        d: u32,
+        e: u32,
+        f: u32,
+        g: u32,
+        h: u32,
+        i: u32,
+        j: u32,
+        k: u32,
+        l: u32,
+        m: u32,
+        n: u32,
+        o: u32,
+        p: u32,
+        q: u32,
+        r: u32,
+        s: u32,
+        r#t: u32,
     }
 
     impl Wide {
@@ -348,8 +366,26 @@ mod tests {
 
     fn wide() -> Wide {
         Wide {
-            a: 0, b: 1, c: 2, d: 3, e: 4, f: 5, g: 6, h: 7, i: 8, j: 9,
-            k: 10, l: 11, m: 12, n: 13, o: 14, p: 15, q: 16, r: 17, s: 18, t: 19,
+            a: 0,
+            b: 1,
+            c: 2,
+            d: 3,
+            e: 4,
+            f: 5,
+            g: 6,
+            h: 7,
+            i: 8,
+            j: 9,
+            k: 10,
+            l: 11,
+            m: 12,
+            n: 13,
+            o: 14,
+            p: 15,
+            q: 16,
+            r: 17,
+            s: 18,
+            t: 19,
         }
     }
 

@@ -181,8 +181,7 @@ impl Date {
     /// The date `year-month-day`, or `None` if there is no such date (or the year is beyond a
     /// billion years from now).
     pub fn from_ymd(year: i64, month: u32, day: u32) -> Option<Self> {
-        if !CIVIL_YEARS.contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month)
-        {
+        if !CIVIL_YEARS.contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
         Some(Date(days_from_civil(year, month, day)))
