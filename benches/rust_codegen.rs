@@ -56,13 +56,15 @@ fn main() {
         let dir = tempfile::tempdir().expect("temp dir");
         let d = dir.path();
         std::fs::create_dir_all(d.join("src")).expect("src dir");
-        std::fs::write(
-            d.join("Cargo.toml"),
-            "[package]\nname = \"bench_check\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-             [dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n\n[workspace]\n",
-        )
-        .expect("manifest");
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        // The generated code needs serde and the runtime, as a service using it does.
+        let manifest = format!(
+            "[package]\nname = \"bench_check\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+             [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
+             policyc-runtime = {{ path = {:?} }}\n\n[workspace]\n",
+            root.join("runtime").display().to_string()
+        );
+        std::fs::write(d.join("Cargo.toml"), manifest).expect("manifest");
         std::fs::copy(root.join("Cargo.lock"), d.join("Cargo.lock")).expect("lock file");
         std::fs::write(d.join("src/synthetic.rs"), &out).expect("generated file");
         std::fs::write(

@@ -12,11 +12,16 @@
 //!   modifiers roll over instead, so the SQLite backend clamps explicitly.
 //! - A rule of several clocks ends at the earliest clock's end. A clock anchored on events
 //!   starts at the earliest of those events that has happened; while none has, it does not run.
+//!
+//! The instant type and the calendar arithmetic are those of `policyc-runtime`, the crate
+//! generated Rust uses: one implementation for the compiler and every generated file. This
+//! module states them over the compiler's model.
 
 use crate::model::{Anchor, Duration, Rule, Unit};
+use policyc_runtime as runtime;
 
 /// An average Gregorian month in seconds (400 years are 4,800 months and 146,097 days).
-pub const AVERAGE_MONTH_SECS: i64 = 2_629_746;
+pub const AVERAGE_MONTH_SECS: i64 = policyc_runtime::time::AVERAGE_MONTH_SECS;
 
 /// The longest a rule may keep data in total (its period plus backups and tolerance): 1000
 /// average Gregorian years. Every engine then computes every expiry of data collected up to
@@ -40,61 +45,7 @@ pub fn nominal_secs(d: Duration) -> i64 {
 /// Seconds since the Unix epoch, UTC.
 pub type Instant = i64;
 
-/// Days from 1970-01-01 to a civil date (proleptic Gregorian).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day count since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// True for Gregorian leap years.
-pub fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-/// Number of days in a month.
-pub fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Adds calendar months, clamping the day to the target month's length. Saturates at the ends
-/// of the `i64` range instead of overflowing.
-pub fn add_months(t: Instant, months: i64) -> Instant {
-    let saturated = if months < 0 { Instant::MIN } else { Instant::MAX };
-    // Far beyond any calendar (some 290 billion years) the day arithmetic itself overflows.
-    if !(-(1i64 << 62)..(1i64 << 62)).contains(&t) || !(-(1i64 << 40)..(1i64 << 40)).contains(&months) {
-        return t.saturating_add(months.saturating_mul(AVERAGE_MONTH_SECS));
-    }
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let total = y * 12 + i64::from(m) - 1 + months;
-    let (ny, nm) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
-    let nd = d.min(days_in_month(ny, nm));
-    days_from_civil(ny, nm, nd).checked_mul(86_400).and_then(|x| x.checked_add(secs)).unwrap_or(saturated)
-}
+pub use policyc_runtime::time::{add_months, civil_from_days, days_from_civil, days_in_month, is_leap};
 
 /// Months in one 400-year Gregorian cycle, which spans exactly 146,097 days: the calendar
 /// repeats after it, so `n` months span `n / 4800` whole cycles plus the span of the rest.
@@ -146,14 +97,14 @@ fn month_span_in_cycle(months: u64) -> (u64, u64) {
 
 /// `t + d` under the rules above, saturating at the ends of the `i64` range.
 pub fn add(t: Instant, d: Duration) -> Instant {
-    let n = i64::from(d.amount);
-    match d.unit {
-        Unit::Hours => t.saturating_add(n * 3_600),
-        Unit::Days => t.saturating_add(n * 86_400),
-        Unit::Weeks => t.saturating_add(n * 7 * 86_400),
-        Unit::Months => add_months(t, n),
-        Unit::Years => add_months(t, n * 12),
-    }
+    let unit = match d.unit {
+        Unit::Hours => runtime::Unit::Hours,
+        Unit::Days => runtime::Unit::Days,
+        Unit::Weeks => runtime::Unit::Weeks,
+        Unit::Months => runtime::Unit::Months,
+        Unit::Years => runtime::Unit::Years,
+    };
+    runtime::Timestamp(t).plus(runtime::Duration { amount: d.amount, unit }).unix()
 }
 
 /// The instant after which a record must be gone, or `None` while it may be kept (no clock
@@ -178,40 +129,13 @@ pub fn expiry(rule: &Rule, collected_at: Instant, event: &dyn Fn(&str) -> Option
 
 /// Formats an instant as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn format_instant(t: Instant) -> String {
-    let (y, m, d) = civil_from_days(t.div_euclid(86_400));
-    let s = t.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+    runtime::Timestamp(t).to_string()
 }
 
-/// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` (also with a space instead of `T`).
+/// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` (also with a space instead of `T`), years 0
+/// to 9999.
 pub fn parse_instant(s: &str) -> Option<Instant> {
-    let s = s.trim().trim_end_matches('Z');
-    let (date, time) = match s.split_once(['T', ' ']) {
-        Some((d, t)) => (d, Some(t)),
-        None => (s, None),
-    };
-    let mut dp = date.splitn(3, '-');
-    let y: i64 = dp.next()?.parse().ok()?;
-    let m: u32 = dp.next()?.parse().ok()?;
-    let d: u32 = dp.next()?.parse().ok()?;
-    // Four-digit years keep the day arithmetic far from overflow.
-    if !(0..=9999).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
-        return None;
-    }
-    let secs = match time {
-        None => 0,
-        Some(t) => {
-            let mut tp = t.splitn(3, ':');
-            let h: i64 = tp.next()?.parse().ok()?;
-            let mi: i64 = tp.next()?.parse().ok()?;
-            let se: i64 = tp.next().unwrap_or("0").parse().ok()?;
-            if h > 23 || mi > 59 || se > 59 {
-                return None;
-            }
-            h * 3600 + mi * 60 + se
-        }
-    };
-    Some(days_from_civil(y, m, d) * 86_400 + secs)
+    s.parse::<runtime::Timestamp>().ok().map(runtime::Timestamp::unix)
 }
 
 #[cfg(test)]

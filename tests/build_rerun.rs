@@ -54,6 +54,7 @@ fn build_script_reruns_exactly_when_the_policy_changes() {
         manifest.contains(&format!("policyc = {{ path = \"{}\"", root().display())),
         "manifest rewrite failed:\n{manifest}"
     );
+    assert!(manifest.contains("policyc-runtime = { path = \"/"), "manifest rewrite failed:\n{manifest}");
     std::fs::write(svc.join("Cargo.toml"), format!("{manifest}\n[workspace]\n")).unwrap();
     std::fs::copy(root().join("Cargo.lock"), svc.join("Cargo.lock")).unwrap();
     std::fs::copy(example.join("build.rs"), svc.join("build.rs")).unwrap();

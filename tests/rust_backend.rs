@@ -87,9 +87,17 @@ fn combos(n: usize) -> Vec<Vec<usize>> {
     out
 }
 
+/// The category of `p` (its index) whose rule ends without any event, for the instant that
+/// crosses from one policy to the other.
+fn ends_without_events(p: &Policy) -> usize {
+    let start = parse_instant(COLLECTED[0]).unwrap();
+    p.categories.iter().position(|c| semantics::expiry(&c.retention.rule, start, &|_| None).is_some()).unwrap()
+}
+
 /// What the generated program must print: the time vectors, then every category's expiry for
-/// every collection instant and combination of events, computed by `policyc::semantics`.
-fn expected_output(p: &Policy) -> String {
+/// every collection instant and combination of events, computed by `policyc::semantics`; last
+/// the end of `im`'s `log_data` rule started at the end of a rule of `p`.
+fn expected_output(p: &Policy, im: &Policy) -> String {
     let mut out = String::new();
     for v in vectors() {
         let _ = writeln!(out, "{}", v.expected);
@@ -110,13 +118,18 @@ fn expected_output(p: &Policy) -> String {
             }
         }
     }
+    let start = parse_instant(COLLECTED[0]).unwrap();
+    let end = semantics::expiry(&p.categories[ends_without_events(p)].retention.rule, start, &|_| None).unwrap();
+    let log = im.category("log_data").unwrap();
+    let across = semantics::expiry(&log.retention.rule, end, &|_| None).unwrap();
+    let _ = writeln!(out, "across {}", format_instant(across));
     out
 }
 
 /// A program printing the same lines from the generated code.
 fn main_rs(p: &Policy) -> String {
     let mut s = String::from(
-        "use check::every_form::{category, Duration, Events, Timestamp, Unit};\n\
+        "use check::every_form::{category, Events};\nuse policyc_runtime::{Duration, Timestamp, Unit};\n\
          fn t(s: &str) -> Timestamp { s.parse().unwrap() }\n\
          fn show(t: Option<Timestamp>) -> String { t.map_or_else(|| \"none\".to_string(), |t| t.to_string()) }\n\
          fn main() {\n",
@@ -160,8 +173,27 @@ fn main_rs(p: &Policy) -> String {
             }
         }
     }
+    // One policy's instant into the other's function: both name the runtime's `Timestamp`.
+    let ty = policyc::names::camel(&p.categories[ends_without_events(p)].name);
+    let _ = writeln!(
+        s,
+        "    let end: Option<Timestamp> = category::{ty}::expires_at(t({:?}), &Events::default());\n    \
+         let across = end.and_then(|e| check::tencent_im::category::LogData::expires_at(e, &check::tencent_im::Events::default()));\n    \
+         println!(\"across {{}}\", show(across));",
+        COLLECTED[0]
+    );
     s.push_str("}\n");
     s
+}
+
+/// The manifest of a scratch crate holding generated code: it needs `serde` and the runtime.
+fn manifest(name: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+         [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         policyc-runtime = {{ path = {:?} }}\n\n[workspace]\n",
+        root().join("runtime").display().to_string()
+    )
 }
 
 fn cargo(dir: &Path, target: &Path, args: &[&str]) -> std::process::Output {
@@ -175,7 +207,9 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) -> std::process::Output {
 }
 
 /// The generated code of the example and of the every-form fixture compiles under
-/// `#![deny(warnings, missing_docs)]` and clippy, and computes what `policyc::semantics` does.
+/// `#![deny(warnings, missing_docs)]` and clippy, and computes what `policyc::semantics` does;
+/// both policies in one crate share the runtime's `Timestamp`, which passes from one to the
+/// other.
 #[test]
 fn generated_rust_compiles_and_agrees_with_semantics() {
     let every = compile("tests/fixtures/every_form.policy");
@@ -183,12 +217,7 @@ fn generated_rust_compiles_and_agrees_with_semantics() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::create_dir_all(d.join("src")).unwrap();
-    std::fs::write(
-        d.join("Cargo.toml"),
-        "[package]\nname = \"check\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-         [dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n\n[workspace]\n",
-    )
-    .unwrap();
+    std::fs::write(d.join("Cargo.toml"), manifest("check")).unwrap();
     // The workspace's lock file pins serde to what is already built and downloaded.
     std::fs::copy(root().join("Cargo.lock"), d.join("Cargo.lock")).unwrap();
     for (p, name) in [(&every, "every_form"), (&im, "tencent_im")] {
@@ -209,7 +238,7 @@ fn generated_rust_compiles_and_agrees_with_semantics() {
     let run = cargo(d, &target, &["run", "--quiet"]);
     assert!(run.status.success(), "run:\n{}", String::from_utf8_lossy(&run.stderr));
     let got = String::from_utf8(run.stdout).unwrap();
-    let want = expected_output(&every);
+    let want = expected_output(&every, &im);
     for (g, w) in got.lines().zip(want.lines()) {
         assert_eq!(g, w);
     }
@@ -242,12 +271,13 @@ fn a_purpose_on_two_bases_states_both() {
     let bases: Vec<_> = session.uses.iter().filter(|u| u.purpose == "security").map(|u| u.basis.clone()).collect();
     assert_eq!(bases, [Some("our_contract".into()), Some("gdpr_legitimate_interests".into())]);
     let rust = policyc::backend::rust::render(&p);
-    let start = rust.find("impl super::Permits<super::purpose::Security> for Session").unwrap();
+    let start = rust.find("impl ::policyc_runtime::Permits<super::purpose::Security> for Session").unwrap();
     let permits = &rust[start..start + rust[start..].find("\n    }\n").unwrap()];
     let i = |name: &str| p.bases.iter().position(|b| b.name == name).unwrap();
     let (a, b) = (i("our_contract"), i("gdpr_legitimate_interests"));
     let compact: String = permits.split_whitespace().collect();
-    let all = format!("constBASES:&'static[super::BasisDescriptor]=&[super::BASES[{a}],super::BASES[{b}],];");
+    let all =
+        format!("constBASES:&'static[::policyc_runtime::BasisDescriptor]=&[super::BASES[{a}],super::BASES[{b}],];");
     assert!(compact.contains(&all), "{permits}");
     assert!(compact.contains(&format!("Option::Some(super::BASES[{a}],);")), "the first is BASIS: {permits}");
     assert!(rust.contains("basis: ::std::option::Option::Some(\"gdpr_legitimate_interests\")"));

@@ -19,7 +19,7 @@ pub const PURGE_AT: &str = "purge_at";
 
 /// Set of Redis key names under legal hold: the generated helper writes them without a TTL,
 /// `verify --redis-url` reports them and `--fix` leaves them alone.
-pub const LEGAL_HOLD_SET: &str = "policyc:legal_hold";
+pub const LEGAL_HOLD_SET: &str = policyc_runtime::redis::LEGAL_HOLD_SET;
 
 /// How a store kind deletes expired data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

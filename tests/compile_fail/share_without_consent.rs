@@ -8,7 +8,7 @@ use policy::recipient::Trtc;
 
 // TRTC requires consent and a subscription; the subscription alone is not enough.
 fn share(cfg: &ConfigurationData) {
-    let _ = cfg.share_with(Trtc, TrtcSubscribed::confirmed());
+    let _ = cfg.share_with::<Trtc>(TrtcSubscribed::confirmed());
 }
 
 fn main() {}

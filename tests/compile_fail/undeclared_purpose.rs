@@ -6,8 +6,8 @@ use policy::category::LogData;
 use policy::purpose::QualityAnalysis;
 
 // Log data is declared for performance analysis only.
-fn analyse(log: &LogData) -> &LogData {
-    log.use_for(QualityAnalysis)
+fn analyse(log: &LogData) -> String {
+    log.use_for::<QualityAnalysis>().api_name.clone()
 }
 
 fn main() {}

@@ -3,8 +3,9 @@
 //! when the variable is unset (the build script decides); an unreachable server fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
+use im_service::policy::Events;
 use im_service::policy::category::{ConfigurationData, LogData, MonitoringData};
-use im_service::policy::{self, Events, Timestamp};
+use policyc_runtime::Timestamp;
 
 /// A connection to the configured server; the tests are ignored when none is configured.
 fn connect() -> redis::Connection {
@@ -84,20 +85,26 @@ fn held_keys_and_keys_without_a_running_clock_do_not_expire() {
     run(&mut conn, &args);
     assert_eq!(pexpiretime(&mut conn, &held), -1);
     assert_eq!(LogData::redis_pexpireat_args(&held, collected, &none, true), None);
-    assert_eq!(policy::REDIS_LEGAL_HOLD_SET, "policyc:legal_hold");
+    assert_eq!(policyc_runtime::redis::LEGAL_HOLD_SET, "policyc:legal_hold");
 
     // Configuration data is kept while the feature is in use: no expiry until termination,
     // then PEXPIREAT at two months after it.
     let k = key(LogData::REDIS_KEYS[0], "config");
-    run(&mut conn, &policy::redis_set_args(&k, "{}", ConfigurationData::expires_at(collected, &none), false));
+    run(&mut conn, &policyc_runtime::redis::set_args(&k, "{}", ConfigurationData::expires_at(collected, &none), false));
     assert_eq!(pexpiretime(&mut conn, &k), -1);
-    assert_eq!(policy::redis_pexpireat_args(&k, ConfigurationData::expires_at(collected, &none), false), None);
+    assert_eq!(
+        policyc_runtime::redis::pexpireat_args(&k, ConfigurationData::expires_at(collected, &none), false),
+        None
+    );
     let ended = Events { termination: Some(collected) };
     let end = ConfigurationData::expires_at(collected, &ended).unwrap();
-    run(&mut conn, &policy::redis_pexpireat_args(&k, Some(end), false).unwrap());
+    run(&mut conn, &policyc_runtime::redis::pexpireat_args(&k, Some(end), false).unwrap());
     assert_eq!(pexpiretime(&mut conn, &k), end.unix() * 1_000);
     // LT: a later end never extends an earlier one.
-    run(&mut conn, &policy::redis_pexpireat_args(&k, Some(Timestamp::from_unix(end.unix() + 86_400)), false).unwrap());
+    run(
+        &mut conn,
+        &policyc_runtime::redis::pexpireat_args(&k, Some(Timestamp::from_unix(end.unix() + 86_400)), false).unwrap(),
+    );
     assert_eq!(pexpiretime(&mut conn, &k), end.unix() * 1_000);
 
     // An end already past deletes the key at once.

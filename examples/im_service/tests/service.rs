@@ -3,15 +3,16 @@
 
 use im_service::policy::category::{ConfigurationData, LogData, MonitoringData};
 use im_service::policy::purpose::{PerformanceAnalysis, ProvideConfiguredFeature};
-use im_service::policy::{self, BasisKind, Category, Events, Permits, Secret, Timestamp};
-use im_service::{LogStore, Refused, configuration_expiry, log_expiry, share_with_trtc};
+use im_service::policy::{self, Events, fields};
+use im_service::{ConsentRow, LogStore, Refused, configuration_expiry, log_expiry, share_with_trtc};
+use policyc_runtime::{BasisKind, Category, ConsentError, Permits, Secret, Timestamp};
 
 fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
 fn config(created: &str) -> ConfigurationData {
-    ConfigurationData {
+    ConfigurationData::new(fields::ConfigurationData {
         callbacks_enabled: true,
         callback_url: "https://example.com/cb".into(),
         plan: "pro".into(),
@@ -44,7 +45,11 @@ fn config(created: &str) -> ConfigurationData {
         custom_group_fields: String::new(),
         terminated_at: at("1970-01-01"),
         purge_at: at("1970-01-01"),
-    }
+    })
+}
+
+fn consent(given: Option<&str>, withdrawn: Option<&str>) -> ConsentRow {
+    ConsentRow { id: 7, recipient: "trtc".into(), given_at: given.map(at), withdrawn_at: withdrawn.map(at) }
 }
 
 #[test]
@@ -65,20 +70,31 @@ fn log_data_is_kept_seven_days() {
 
 #[test]
 fn configuration_is_kept_while_in_use_then_two_months() {
-    let cfg = config("2023-05-05T08:00:00Z");
-    assert_eq!(configuration_expiry(&cfg, None), None, "kept while the feature is in use");
+    let created = at("2023-05-05T08:00:00Z");
+    assert_eq!(configuration_expiry(created, None), None, "kept while the feature is in use");
     // Month ends clamp: 31 Dec + 2 months = 29 Feb in a leap year, 28 Feb otherwise.
-    assert_eq!(configuration_expiry(&cfg, Some(at("2023-12-31T10:00:00Z"))), Some(at("2024-02-29T10:00:00Z")));
-    assert_eq!(configuration_expiry(&cfg, Some(at("2024-12-31T10:00:00Z"))), Some(at("2025-02-28T10:00:00Z")));
-    assert_eq!(configuration_expiry(&cfg, Some(at("2024-08-31T00:00:00Z"))), Some(at("2024-10-31T00:00:00Z")));
+    assert_eq!(configuration_expiry(created, Some(at("2023-12-31T10:00:00Z"))), Some(at("2024-02-29T10:00:00Z")));
+    assert_eq!(configuration_expiry(created, Some(at("2024-12-31T10:00:00Z"))), Some(at("2025-02-28T10:00:00Z")));
+    assert_eq!(configuration_expiry(created, Some(at("2024-08-31T00:00:00Z"))), Some(at("2024-10-31T00:00:00Z")));
 }
 
 #[test]
 fn configuration_reaches_trtc_only_with_consent_and_subscription() {
     let cfg = config("2024-01-01");
-    assert_eq!(share_with_trtc(&cfg, None, true), Err(Refused::NoConsent));
-    assert_eq!(share_with_trtc(&cfg, Some(at("2024-01-02")), false), Err(Refused::NotSubscribed));
-    let shared = share_with_trtc(&cfg, Some(at("2024-01-02")), true).unwrap();
+    let now = at("2024-02-01");
+    let given = consent(Some("2024-01-02"), None);
+    assert_eq!(share_with_trtc(&cfg, &consent(None, None), true, now), Err(Refused::NoConsent(ConsentError::NotGiven)));
+    assert_eq!(
+        share_with_trtc(&cfg, &consent(Some("2024-01-02"), Some("2024-01-20")), true, now),
+        Err(Refused::NoConsent(ConsentError::Withdrawn(at("2024-01-20"))))
+    );
+    let other = ConsentRow { recipient: "cos".into(), ..given.clone() };
+    assert!(matches!(
+        share_with_trtc(&cfg, &other, true, now),
+        Err(Refused::NoConsent(ConsentError::OtherRecipient { .. }))
+    ));
+    assert_eq!(share_with_trtc(&cfg, &given, false, now), Err(Refused::NotSubscribed));
+    let shared = share_with_trtc(&cfg, &given, true, now).unwrap();
     assert_eq!(shared.app_name, "chat");
     // Only the fields the policy lists are handed over: no key, no plan.
     let json = serde_json::to_value(&shared).unwrap();
@@ -106,7 +122,7 @@ fn secrets_do_not_print() {
     let debug = format!("{cfg:?}");
     assert!(debug.contains("app_key: <redacted>"), "{debug}");
     assert!(!debug.contains("k3y-do-not-log") && !debug.contains("push-s3cret"), "{debug}");
-    assert_eq!(cfg.app_key.expose(), "k3y-do-not-log");
+    assert_eq!(cfg.use_for::<ProvideConfiguredFeature>().app_key.expose(), "k3y-do-not-log");
     // Stored as the plain value, and read back.
     let json = serde_json::to_string(&cfg).unwrap();
     assert!(json.contains("\"app_key\":\"k3y-do-not-log\""));
@@ -119,7 +135,7 @@ fn records_read_back_as_the_serde_derives_would() {
     let log = r#"{"public_ip":"192.0.2.1","api_name":"sendmsg","requested_at":1704067200,
                   "exception_info":"","exception_cause":"","trace_id":"ignored"}"#;
     let rec: LogData = serde_json::from_str(log).expect("unknown keys are ignored");
-    assert_eq!(rec.requested_at, at("2024-01-01"));
+    assert_eq!(rec.use_for::<PerformanceAnalysis>().requested_at, at("2024-01-01"));
     assert_eq!(serde_json::from_str::<LogData>(&serde_json::to_string(&rec).unwrap()).unwrap(), rec);
     // A sequence in field order is a record too.
     let seq: LogData = serde_json::from_str(r#"["192.0.2.1","sendmsg",1704067200,"",""]"#).unwrap();
@@ -154,9 +170,12 @@ fn legal_basis_and_descriptor() {
     assert_eq!(cfg.shares[0].recipient, "trtc");
     assert_eq!(
         cfg.shares[0].requires,
-        [policy::Requirement::Consent, policy::Requirement::Condition("trtc_subscribed")]
+        [policyc_runtime::Requirement::Consent, policyc_runtime::Requirement::Condition("trtc_subscribed")]
     );
-    assert!(matches!(cfg.fields.iter().find(|f| f.name == "app_key").unwrap().kind, policy::FieldKind::Secret));
+    assert!(matches!(
+        cfg.fields.iter().find(|f| f.name == "app_key").unwrap().kind,
+        policyc_runtime::FieldKind::Secret
+    ));
     assert_eq!(
         p.stores.iter().map(|s| s.kind).collect::<Vec<_>>(),
         ["load_balancer", "mysql", "mongodb", "redis", "kafka", "object_storage"]

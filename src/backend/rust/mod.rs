@@ -1,13 +1,18 @@
 //! Rust types for a policy (`rust/<id>.rs`): the policy enforced by the type checker.
 //!
 //! The file is meant for `include!` into a module of the service (so it has no inner
-//! attributes) and needs only `serde`. Layout, chosen so no policy name can collide with a
-//! generated one: the fixed support items (see [`prelude`]) and `POLICY` at the top; policy
-//! items in modules by kind (`category`, `purpose`, `recipient`, `condition`, `enums`,
-//! `shared`), every reference between them a full `super::` path. Names follow
-//! [`crate::names`]; the checker guarantees they are valid and distinct after mapping.
-
-mod prelude;
+//! attributes) and needs `serde` and `policyc-runtime`, which holds everything that is not
+//! policy knowledge (the instant type, the traits, descriptor types, serde and Redis support)
+//! and is named by absolute path, `::policyc_runtime::…`, so every policy in a crate shares
+//! it. Layout, chosen so no policy name can collide with a generated one: `Events`, `BASES`
+//! and `POLICY` at the top; policy items in modules by kind (`marker`, `category`, `fields`,
+//! `purpose`, `recipient`, `condition`, `enums`, `shared`), every reference between them a full
+//! `super::` path. Names follow [`crate::names`]; the checker guarantees they are valid and
+//! distinct after mapping.
+//!
+//! A category is a struct with one private field, the struct of its fields (`fields::X`), so
+//! its data is read only through `use_for::<Purpose>()`, which compiles only for a use the
+//! policy declares.
 
 use super::OutputFile;
 use crate::model::{
@@ -37,29 +42,25 @@ pub fn render(policy: &Policy) -> String {
 /// Every item of the file, unformatted.
 pub fn tokens(policy: &Policy) -> TokenStream {
     let g = Gen { policy };
-    let prelude = prelude::tokens(&g.arities());
-    let redis = if g.policy.categories.iter().any(|c| !g.redis_keys(c).is_empty()) {
-        prelude::redis()
-    } else {
-        TokenStream::new()
-    };
+    let marker = g.marker();
     let events = g.events();
     let purposes = g.purposes();
     let recipients = g.recipients();
     let conditions = g.conditions();
     let enums = g.enums();
     let shared = g.shared();
+    let fields = g.fields();
     let categories = g.categories();
     let descriptor = g.policy_descriptor();
     quote! {
-        #prelude
-        #redis
+        #marker
         #events
         #purposes
         #recipients
         #conditions
         #enums
         #shared
+        #fields
         #categories
         #descriptor
     }
@@ -73,6 +74,11 @@ fn ident(name: &str) -> Ident {
 /// A type name.
 fn type_ident(name: &str) -> Ident {
     Ident::new(&names::camel(name), Span::call_site())
+}
+
+/// The runtime crate, by absolute path: it works wherever the file is included.
+fn rt() -> TokenStream {
+    quote!(::policyc_runtime::)
 }
 
 fn opt_str(s: Option<&str>) -> TokenStream {
@@ -102,6 +108,7 @@ impl Gen<'_> {
     /// For a category stored in Redis: its TTL and key patterns, and the commands that write a
     /// record with the expiry its rule gives.
     fn redis_items(&self, c: &Category, r: &TokenStream) -> TokenStream {
+        let rt = rt();
         let keys = self.redis_keys(c);
         if keys.is_empty() {
             return TokenStream::new();
@@ -125,51 +132,42 @@ impl Gen<'_> {
 
             /// `SET key value PXAT <end>` for a record collected at `collected_at` with these
             /// lifecycle events, `<end>` being [`Self::expires_at`]; no `PXAT` while no clock
-            /// runs or when the key is `held` (see [`super::redis_set_args`]).
+            /// runs or when the key is `held` (see [`::policyc_runtime::redis::set_args`]).
             pub fn redis_set_args(
                 key: impl AsRef<[u8]>,
                 value: impl AsRef<[u8]>,
-                collected_at: #r Timestamp,
+                collected_at: #rt Timestamp,
                 events: &#r Events,
                 held: bool,
             ) -> ::std::vec::Vec<::std::vec::Vec<u8>> {
-                #r redis_set_args(key, value, Self::expires_at(collected_at, events), held)
+                #rt redis::set_args(key, value, Self::expires_at(collected_at, events), held)
             }
 
             /// `PEXPIREAT key <end> LT` for a stored record once an event has happened, `<end>`
             /// being [`Self::expires_at`]; `None` while no clock runs or when `held`.
             pub fn redis_pexpireat_args(
                 key: impl AsRef<[u8]>,
-                collected_at: #r Timestamp,
+                collected_at: #rt Timestamp,
                 events: &#r Events,
                 held: bool,
             ) -> ::std::option::Option<::std::vec::Vec<::std::vec::Vec<u8>>> {
-                #r redis_pexpireat_args(key, Self::expires_at(collected_at, events), held)
+                #rt redis::pexpireat_args(key, Self::expires_at(collected_at, events), held)
             }
         }
     }
 
-    /// The field counts of the generated structs, for the generic serde support.
-    fn arities(&self) -> std::collections::BTreeSet<usize> {
-        let mut set = std::collections::BTreeSet::new();
-        for c in &self.policy.categories {
-            set.insert(c.fields.len());
-            for s in c.shares.iter().filter(|s| !s.fields.is_empty()) {
-                set.insert(s.fields.iter().filter(|n| c.field(n).is_some()).count());
-            }
-        }
-        set
-    }
-
-    /// `Serialize` and `Deserialize` for a struct with these fields, through the prelude's
-    /// `serde_fields!` and its generic code (the same behaviour as the derives, at a fraction of
-    /// rustc's time); also the `FIELD_NAMES` constant they read, for the struct's inherent impl.
-    /// `depth` is how many modules below the prelude the struct is.
-    fn serde_impls(ty: &Ident, fields: &[&Field], depth: usize) -> (TokenStream, TokenStream) {
+    /// `Serialize` and `Deserialize` for struct `ty` with these fields, through the runtime's
+    /// `serde_struct!` and its generic code (the behaviour of the derives, at a fraction of
+    /// rustc's time); `inner` is the path of the struct of the fields when `ty` is a category
+    /// wrapping it. Also the `FIELD_NAMES` constant the impls read, for the struct's inherent
+    /// impl.
+    fn serde_impls(ty: &Ident, fields: &[&Field], inner: Option<TokenStream>) -> (TokenStream, TokenStream) {
         let names = fields.iter().map(|f| f.name.as_str());
         let idents: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
-        let supers = std::iter::repeat_n(quote!(super), depth);
-        let impls = quote!(serde_fields!([#(#supers)*] #ty { #(#idents),* }););
+        // Chunks of 16: the runtime's tuples nest past that (`policyc_runtime::record`).
+        let chunks = idents.chunks(16).map(|c| quote!([#(#c),*]));
+        let inner = inner.map(|p| quote!((#p)));
+        let impls = quote!(::policyc_runtime::serde_struct!(#ty #inner #(#chunks)*););
         let names = quote! {
             /// The serialised names of the fields, in order.
             pub const FIELD_NAMES: &'static [&'static str] = &[#(#names),*];
@@ -178,12 +176,12 @@ impl Gen<'_> {
     }
 
     /// `Text(&[("zh", "…"), ("en", "…")])`, in declared locale order.
-    fn text(&self, t: &Text, r: &TokenStream) -> TokenStream {
+    fn text(&self, t: &Text) -> TokenStream {
         let pairs = self.policy.locales.iter().map(|l| {
             let v = escape::rust_str(t.get(l));
             quote!((#l, #v))
         });
-        quote!(#r Text(&[#(#pairs),*]))
+        quote!(::policyc_runtime::Text(&[#(#pairs),*]))
     }
 
     /// Doc attributes: the default locale's text, then each other locale's, one line each.
@@ -240,7 +238,7 @@ impl Gen<'_> {
         let fields = self.policy.events.iter().map(|e| {
             let name = ident(&e.name);
             let docs = self.docs(&[&e.label], &[format!("When it happened (event `{}`), if it has.", e.name)]);
-            quote!(#docs pub #name: ::std::option::Option<Timestamp>,)
+            quote!(#docs pub #name: ::std::option::Option<::policyc_runtime::Timestamp>,)
         });
         quote! {
             /// The lifecycle events of one record that have happened, with their instants: the
@@ -252,32 +250,52 @@ impl Gen<'_> {
 
             impl Events {
                 /// The instant of event `name`, if it has happened (`None` for another name).
-                pub fn get(&self, name: &str) -> ::std::option::Option<Timestamp> {
+                pub fn get(&self, name: &str) -> ::std::option::Option<::policyc_runtime::Timestamp> {
                     #get
                 }
             }
         }
     }
 
+    /// The policy as a type, which its purposes and recipients name: so a refused use or
+    /// sharing names the policy in the compile error.
+    fn marker(&self) -> TokenStream {
+        let ty = type_ident(&self.policy.id);
+        let doc = format!(
+            " Policy `{}`, as the type its purposes and recipients belong to: compile errors about a use or sharing it does not declare name it.",
+            self.policy.id
+        );
+        quote! {
+            /// The policy as a type.
+            pub mod marker {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                pub enum #ty {}
+            }
+        }
+    }
+
     fn purposes(&self) -> TokenStream {
-        let r = quote!(super::);
+        let policy = type_ident(&self.policy.id);
         let items = self.policy.purposes.iter().map(|p| {
             let ty = type_ident(&p.name);
             let name = &p.name;
             let texts: Vec<&Text> = std::iter::once(&p.label).chain(p.description.as_ref()).collect();
             let docs = self.docs(&texts, &[format!("Purpose `{name}`.")]);
-            let label = self.text(&p.label, &r);
+            let label = self.text(&p.label);
             quote! {
                 #docs
                 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
                 pub struct #ty;
-                impl super::Purpose for #ty {
-                    const DESCRIPTOR: super::PurposeDescriptor = super::PurposeDescriptor { name: #name, label: #label };
+                impl ::policyc_runtime::Purpose for #ty {
+                    type Policy = super::marker::#policy;
+                    const DESCRIPTOR: ::policyc_runtime::PurposeDescriptor =
+                        ::policyc_runtime::PurposeDescriptor { name: #name, label: #label };
                 }
             }
         });
         quote! {
-            /// Purposes of processing, as types: pass one to a category's `use_for`.
+            /// Purposes of processing, as types: name one in a category's `use_for::<P>()`.
             pub mod purpose {
                 #(#items)*
             }
@@ -288,24 +306,26 @@ impl Gen<'_> {
         if self.policy.recipients.is_empty() {
             return TokenStream::new();
         }
-        let r = quote!(super::);
+        let policy = type_ident(&self.policy.id);
         let items = self.policy.recipients.iter().map(|p| {
             let ty = type_ident(&p.name);
             let name = &p.name;
             let texts: Vec<&Text> = std::iter::once(&p.display).chain(p.description.as_ref()).collect();
             let docs = self.docs(&texts, &[format!("Recipient `{name}`.")]);
-            let label = self.text(&p.display, &r);
+            let label = self.text(&p.display);
             quote! {
                 #docs
                 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
                 pub struct #ty;
-                impl super::Recipient for #ty {
-                    const DESCRIPTOR: super::NamedDescriptor = super::NamedDescriptor { name: #name, label: #label };
+                impl ::policyc_runtime::Recipient for #ty {
+                    type Policy = super::marker::#policy;
+                    const DESCRIPTOR: ::policyc_runtime::NamedDescriptor =
+                        ::policyc_runtime::NamedDescriptor { name: #name, label: #label };
                 }
             }
         });
         quote! {
-            /// Recipients of shared data, as types: pass one to a category's `share_with`.
+            /// Recipients of shared data, as types: name one in a category's `share_with::<R>(proof)`.
             pub mod recipient {
                 #(#items)*
             }
@@ -352,12 +372,12 @@ impl Gen<'_> {
         match &f.ty {
             FieldType::String | FieldType::Url | FieldType::Email => quote!(::std::string::String),
             FieldType::Ip => quote!(::std::net::IpAddr),
-            FieldType::Timestamp => quote!(#r Timestamp),
-            FieldType::Date => quote!(#r Date),
+            FieldType::Timestamp => quote!(::policyc_runtime::Timestamp),
+            FieldType::Date => quote!(::policyc_runtime::Date),
             FieldType::Bool => quote!(bool),
             FieldType::Integer => quote!(i64),
             FieldType::Decimal => quote!(f64),
-            FieldType::Secret => quote!(#r Secret),
+            FieldType::Secret => quote!(::policyc_runtime::Secret),
             FieldType::Enum(_) => {
                 let m = ident(&c.name);
                 let t = type_ident(&f.name);
@@ -436,7 +456,7 @@ impl Gen<'_> {
                     });
                     let doc = format!(" What recipient `{}` receives of category `{}`.", s.recipient, c.name);
                     let shared: Vec<&Field> = s.fields.iter().filter_map(|n| c.field(n)).collect();
-                    let (serde, names) = Self::serde_impls(&ty, &shared, 2);
+                    let (serde, names) = Self::serde_impls(&ty, &shared, None);
                     quote! {
                         #[doc = #doc]
                         #[derive(Debug, Clone, PartialEq)]
@@ -448,7 +468,9 @@ impl Gen<'_> {
                 let doc = format!(" Data of category `{}` shared with recipients.", c.name);
                 quote! {
                     #[doc = #doc]
-                    pub mod #m { #(#structs)* }
+                    pub mod #m {
+                        #(#structs)*
+                    }
                 }
             })
             .collect();
@@ -461,7 +483,7 @@ impl Gen<'_> {
         }
     }
 
-    fn basis_descriptor(&self, b: &Basis, r: &TokenStream) -> TokenStream {
+    fn basis_descriptor(&self, b: &Basis) -> TokenStream {
         let name = &b.name;
         let kind = match b.kind {
             BasisKind::Consent => quote!(Consent),
@@ -474,12 +496,14 @@ impl Gen<'_> {
             BasisKind::PublicInformation => quote!(PublicInformation),
             BasisKind::OtherLegal => quote!(OtherLegal),
         };
-        let label = self.text(&b.label, r);
+        let label = self.text(&b.label);
         let citation = &b.citation;
-        quote!(#r BasisDescriptor { name: #name, kind: #r BasisKind::#kind, label: #label, citation: #citation })
+        let rt = rt();
+        quote!(#rt BasisDescriptor { name: #name, kind: #rt BasisKind::#kind, label: #label, citation: #citation })
     }
 
-    fn duration(d: Duration, r: &TokenStream) -> TokenStream {
+    fn duration(d: Duration) -> TokenStream {
+        let r = rt();
         let amount = Literal::u32_unsuffixed(d.amount);
         let unit = match d.unit {
             Unit::Hours => quote!(Hours),
@@ -491,13 +515,14 @@ impl Gen<'_> {
         quote!(#r Duration { amount: #amount, unit: #r Unit::#unit })
     }
 
-    fn retention_const(rule: &Rule, r: &TokenStream) -> TokenStream {
+    fn retention_const(rule: &Rule) -> TokenStream {
+        let r = rt();
         match rule {
             Rule::NotStored => quote!(#r Retention::NotStored),
             Rule::Indefinite { .. } => quote!(#r Retention::Indefinite),
             Rule::Expires { clocks, .. } => {
                 let clocks = clocks.iter().map(|c| {
-                    let d = Self::duration(c.duration, r);
+                    let d = Self::duration(c.duration);
                     let anchor = match &c.anchor {
                         Anchor::Collection => quote!(#r Anchor::Collection),
                         Anchor::Events(es) => quote!(#r Anchor::Events(&[#(#es),*])),
@@ -545,7 +570,7 @@ impl Gen<'_> {
         let parts: Vec<TokenStream> = reqs
             .iter()
             .map(|q| match q {
-                Requirement::Consent => quote!(#r Consent<#recipient>),
+                Requirement::Consent => quote!(::policyc_runtime::Consent<#recipient>),
                 Requirement::Condition(c) => {
                     let t = type_ident(c);
                     quote!(#r condition::#t)
@@ -564,7 +589,7 @@ impl Gen<'_> {
         let rty = type_ident(&s.recipient);
         let recipient = quote!(#r recipient::#rty);
         let proof = Self::proof_type(&s.requires, &recipient, r);
-        let descriptor = Self::share_descriptor(s, r);
+        let descriptor = Self::share_descriptor(s);
         let (payload_ty, payload) = if s.fields.is_empty() {
             (quote!(#ty), quote!(::std::clone::Clone::clone(self)))
         } else {
@@ -572,23 +597,28 @@ impl Gen<'_> {
             let fields = s.fields.iter().filter_map(|n| c.field(n)).map(|f| {
                 let name = ident(&f.name);
                 let copy = !matches!(f.ty, FieldType::String | FieldType::Url | FieldType::Email | FieldType::Secret);
-                if copy { quote!(#name: self.#name,) } else { quote!(#name: ::std::clone::Clone::clone(&self.#name),) }
+                if copy {
+                    quote!(#name: self.0.#name,)
+                } else {
+                    quote!(#name: ::std::clone::Clone::clone(&self.0.#name),)
+                }
             });
             (quote!(#r shared::#m::#rty), quote!(#r shared::#m::#rty { #(#fields)* }))
         };
         quote! {
-            impl #r ShareWith<#recipient> for #ty {
+            impl ::policyc_runtime::ShareWith<#recipient> for #ty {
                 type Proof = #proof;
                 type Payload = #payload_ty;
-                const SHARE: #r ShareDescriptor = #descriptor;
-                fn payload(&self) -> Self::Payload {
+                const SHARE: ::policyc_runtime::ShareDescriptor = #descriptor;
+                fn payload(&self, _proof: Self::Proof) -> Self::Payload {
                     #payload
                 }
             }
         }
     }
 
-    fn share_descriptor(s: &Share, r: &TokenStream) -> TokenStream {
+    fn share_descriptor(s: &Share) -> TokenStream {
+        let r = rt();
         let recipient = &s.recipient;
         let fields = &s.fields;
         let reqs = s.requires.iter().map(|q| match q {
@@ -598,25 +628,61 @@ impl Gen<'_> {
         quote!(#r ShareDescriptor { recipient: #recipient, fields: &[#(#fields),*], requires: &[#(#reqs),*] })
     }
 
-    fn category(&self, c: &Category) -> TokenStream {
+    /// The struct of a category's fields, which its `use_for` view exposes.
+    fn fields_struct(&self, c: &Category) -> TokenStream {
         let r = quote!(super::);
         let ty = type_ident(&c.name);
-        let name = &c.name;
-        let mut texts: Vec<&Text> = vec![&c.label];
-        texts.extend(c.description.as_ref());
-        texts.extend(c.only_if.as_ref());
-        let docs = self.docs(&texts, &[format!("Category `{name}`. {}", self.rule_sentence(&c.retention.rule))]);
         let fields = c.fields.iter().map(|f| {
             let fname = ident(&f.name);
             let fty = self.field_type(c, f, &r);
             let docs = self.field_docs(f);
             quote!(#docs pub #fname: #fty,)
         });
+        let doc = format!(
+            " The fields of category `{}`: what builds a record (`category::{ty}::new`) and what reading one for a purpose (`use_for`) shows.",
+            c.name
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #ty {
+                #(#fields)*
+            }
+        }
+    }
 
-        let label = self.text(&c.label, &r);
+    fn fields(&self) -> TokenStream {
+        let items = self.policy.categories.iter().map(|c| self.fields_struct(c));
+        quote! {
+            /// The fields of each category, one struct each.
+            pub mod fields {
+                #(#items)*
+            }
+        }
+    }
+
+    fn category(&self, c: &Category) -> TokenStream {
+        let r = quote!(super::);
+        let rt = rt();
+        let ty = type_ident(&c.name);
+        let name = &c.name;
+        let mut texts: Vec<&Text> = vec![&c.label];
+        texts.extend(c.description.as_ref());
+        texts.extend(c.only_if.as_ref());
+        let docs = self.docs(
+            &texts,
+            &[
+                format!("Category `{name}`. {}", self.rule_sentence(&c.retention.rule)),
+                format!(
+                    "The fields (`fields::{ty}`) are read through `use_for::<Purpose>()`, for a purpose the policy declares."
+                ),
+            ],
+        );
+
+        let label = self.text(&c.label);
         let role = match c.role {
-            Role::Controller => quote!(#r Role::Controller),
-            Role::Processor => quote!(#r Role::Processor),
+            Role::Controller => quote!(#rt Role::Controller),
+            Role::Processor => quote!(#rt Role::Processor),
         };
         let field_descs = c.fields.iter().map(|f| {
             let fname = &f.name;
@@ -633,20 +699,20 @@ impl Gen<'_> {
                 FieldType::Secret => quote!(Secret),
                 FieldType::Enum(vs) => quote!(Enum(&[#(#vs),*])),
             };
-            let label = self.text(&f.label, &r);
+            let label = self.text(&f.label);
             // The constructor and flag methods keep the 10,000-category descriptor table short.
             let sensitive = f.sensitive.then(|| quote!(.sensitive()));
             let internal = f.internal.then(|| quote!(.internal()));
-            quote!(#r FieldDescriptor::new(#fname, #r FieldKind::#kind, #label) #sensitive #internal)
+            quote!(#rt FieldDescriptor::new(#fname, #rt FieldKind::#kind, #label) #sensitive #internal)
         });
         // A purpose may rest on several bases (one `use` each): every one is described, and the
         // purpose's single `Permits` impl lists them all.
         let use_descs = c.uses.iter().map(|u| {
             let p = &u.purpose;
             let b = opt_str(u.basis.as_deref());
-            quote!(#r UseDescriptor { purpose: #p, basis: #b })
+            quote!(#rt UseDescriptor { purpose: #p, basis: #b })
         });
-        let share_descs = c.shares.iter().map(|s| Self::share_descriptor(s, &r));
+        let share_descs = c.shares.iter().map(Self::share_descriptor);
         let stores: Vec<&String> = {
             let mut v: Vec<&String> = Vec::new();
             for b in &c.bindings {
@@ -656,7 +722,7 @@ impl Gen<'_> {
             }
             v
         };
-        let retention = Self::retention_const(&c.retention.rule, &r);
+        let retention = Self::retention_const(&c.retention.rule);
         let rule_doc = format!(" The retention rule. {}", self.rule_sentence(&c.retention.rule));
         let redis = self.redis_items(c, &r);
 
@@ -684,9 +750,9 @@ impl Gen<'_> {
                 None => quote!(::std::option::Option::None),
             };
             quote! {
-                impl #r Permits<#r purpose::#p> for #ty {
-                    const BASIS: ::std::option::Option<#r BasisDescriptor> = #basis;
-                    const BASES: &'static [#r BasisDescriptor] = &[#(#bases),*];
+                impl #rt Permits<#r purpose::#p> for #ty {
+                    const BASIS: ::std::option::Option<#rt BasisDescriptor> = #basis;
+                    const BASES: &'static [#rt BasisDescriptor] = &[#(#bases),*];
                 }
             }
         });
@@ -699,58 +765,63 @@ impl Gen<'_> {
             .collect::<Vec<_>>();
 
         let all: Vec<&Field> = c.fields.iter().collect();
-        let (serde, field_names) = Self::serde_impls(&ty, &all, 1);
+        let (serde, field_names) = Self::serde_impls(&ty, &all, Some(quote!(#r fields::#ty)));
         quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct #ty {
-                #(#fields)*
+            #[derive(Clone, PartialEq)]
+            pub struct #ty(#r fields::#ty);
+
+            impl ::std::fmt::Debug for #ty {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Debug::fmt(&self.0, f)
+                }
             }
+
             #serde
 
             impl #ty {
                 #field_names
 
                 #[doc = #rule_doc]
-                pub const RETENTION: #r Retention = #retention;
+                pub const RETENTION: #rt Retention = #retention;
 
                 #redis
+
+                /// A record with these fields.
+                pub const fn new(fields: #r fields::#ty) -> Self {
+                    #ty(fields)
+                }
 
                 /// The instant after which a record collected at `collected_at`, with these
                 /// lifecycle events, must be gone; `None` while it may be kept.
                 pub fn expires_at(
-                    collected_at: #r Timestamp,
+                    collected_at: #rt Timestamp,
                     events: &#r Events,
-                ) -> ::std::option::Option<#r Timestamp> {
-                    Self::RETENTION.expires_at(collected_at, events)
+                ) -> ::std::option::Option<#rt Timestamp> {
+                    Self::RETENTION.expires_at(collected_at, |e| events.get(e))
                 }
 
-                /// This record, for use for purpose `P`: compiles only if the policy declares that use.
+                /// The fields of this record, for use for purpose `P`: compiles only if the
+                /// policy declares that use.
                 // Written out per category, not by a macro, so that rustc's notes on a refused
                 // use show this signature rather than macro tokens.
-                pub fn use_for<P: #r Purpose>(&self, _purpose: P) -> &Self
+                pub fn use_for<P: #rt Purpose>(&self) -> #rt Use<'_, Self, P>
                 where
-                    Self: #r Permits<P>,
+                    Self: #rt Permits<P>,
                 {
-                    self
+                    #rt Use::new(&self.0)
                 }
 
                 /// What recipient `R` may receive of this record, given proof of every condition
                 /// the policy sets: compiles only if the policy shares this category with `R`.
-                pub fn share_with<R: #r Recipient>(
-                    &self,
-                    _recipient: R,
-                    _proof: <Self as #r ShareWith<R>>::Proof,
-                ) -> <Self as #r ShareWith<R>>::Payload
-                where
-                    Self: #r ShareWith<R>,
-                {
-                    <Self as #r ShareWith<R>>::payload(self)
+                pub fn share_with<R: #rt ReceivesFrom<Self>>(&self, proof: R::Proof) -> R::Payload {
+                    R::receive(self, proof)
                 }
             }
 
-            impl #r Category for #ty {
-                const DESCRIPTOR: #r CategoryDescriptor = #r CategoryDescriptor {
+            impl #rt Category for #ty {
+                type Fields = #r fields::#ty;
+                const DESCRIPTOR: #rt CategoryDescriptor = #rt CategoryDescriptor {
                     name: #name,
                     label: #label,
                     role: #role,
@@ -778,43 +849,43 @@ impl Gen<'_> {
     }
 
     fn policy_descriptor(&self) -> TokenStream {
-        let r = TokenStream::new();
+        let rt = rt();
         let p = self.policy;
         let (id, version, effective, source) = (&p.id, &p.version, &p.effective, &p.source);
         let locales = &p.locales;
         let default_locale = &p.default_locale;
-        let title = self.text(&p.title, &r);
+        let title = self.text(&p.title);
         let stores = p.stores.iter().map(|s| {
             let name = &s.name;
             let kind = crate::model::StoreKind::ALL.iter().find(|(_, k)| *k == s.kind).map_or("other", |(n, _)| n);
-            let display = self.text(&s.display, &r);
-            quote!(StoreDescriptor { name: #name, kind: #kind, display: #display })
+            let display = self.text(&s.display);
+            quote!(#rt StoreDescriptor { name: #name, kind: #kind, display: #display })
         });
         let purposes = p.purposes.iter().map(|x| {
             let t = type_ident(&x.name);
-            quote!(<purpose::#t as Purpose>::DESCRIPTOR)
+            quote!(<purpose::#t as #rt Purpose>::DESCRIPTOR)
         });
-        let bases = p.bases.iter().map(|b| self.basis_descriptor(b, &r));
+        let bases = p.bases.iter().map(|b| self.basis_descriptor(b));
         let recipients = p.recipients.iter().map(|x| {
             let t = type_ident(&x.name);
-            quote!(<recipient::#t as Recipient>::DESCRIPTOR)
+            quote!(<recipient::#t as #rt Recipient>::DESCRIPTOR)
         });
         let named = |name: &String, label: &Text| {
-            let label = self.text(label, &r);
-            quote!(NamedDescriptor { name: #name, label: #label })
+            let label = self.text(label);
+            quote!(#rt NamedDescriptor { name: #name, label: #label })
         };
         let conditions = p.conditions.iter().map(|x| named(&x.name, &x.label));
         let events = p.events.iter().map(|x| named(&x.name, &x.label));
         let categories = p.categories.iter().map(|x| {
             let t = type_ident(&x.name);
-            quote!(<category::#t as Category>::DESCRIPTOR)
+            quote!(<category::#t as #rt Category>::DESCRIPTOR)
         });
         quote! {
             /// The legal bases of the policy, in declaration order.
-            pub const BASES: &[BasisDescriptor] = &[#(#bases),*];
+            pub const BASES: &[#rt BasisDescriptor] = &[#(#bases),*];
 
             /// The whole policy, for introspection (inventories, schema checks).
-            pub static POLICY: PolicyDescriptor = PolicyDescriptor {
+            pub static POLICY: #rt PolicyDescriptor = #rt PolicyDescriptor {
                 id: #id,
                 version: #version,
                 effective: #effective,
