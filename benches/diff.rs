@@ -43,7 +43,7 @@ fn main() {
         times.push(start.elapsed());
     }
     let notice_start = Instant::now();
-    let notices = policyc::diff::notice::generate(&old, &new, &changes);
+    let notices = policyc::diff::notice::generate(&old, &new, &changes).unwrap();
     let notice_time = notice_start.elapsed();
     let count = |s: policyc::diff::Severity| changes.iter().filter(|c| c.severity == s).count();
     let mut t = Table::new();

@@ -58,7 +58,7 @@ fn corpus_classification() {
             assert!(!c.reason.is_empty(), "{name}: {c:?} has no reason");
         }
         let listed = changes.iter().filter(|c| c.severity != diff::Severity::Editorial).count();
-        for f in diff::notice::generate(&old, &new, &changes) {
+        for f in diff::notice::generate(&old, &new, &changes).unwrap() {
             let text = String::from_utf8(f.contents).unwrap();
             let path = f.path.display().to_string();
             if path.ends_with(".md") {

@@ -17,7 +17,7 @@ fn change_notices_are_fresh() {
     let old = compile("examples/tencent_im/im.policy");
     let new = compile("examples/tencent_im/im.v2.policy");
     let changes = policyc::diff::diff(&old, &new);
-    let files = policyc::diff::notice::generate(&old, &new, &changes);
+    let files = policyc::diff::notice::generate(&old, &new, &changes).unwrap();
     let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     assert_eq!(names, ["zh.md", "zh.html", "en.md", "en.html"]);
     let out = root.join("generated/tencent_im/changes");

@@ -58,7 +58,10 @@ pub(crate) fn run(ctx: &Ctx, args: Args) -> Outcome {
     }
     let mut outcome = Outcome::Ok;
     if let Some(dir) = &args.notice_out {
-        let files = diff::notice::generate(&old, &new, &changes);
+        let files = match diff::notice::generate(&old, &new, &changes) {
+            Ok(files) => files,
+            Err(e) => return Outcome::backend_failed(&e),
+        };
         if let Err(e) = crate::backend::write_all(dir, &files) {
             eprintln!("error: cannot write to `{}`: {e}", dir.display());
             outcome = Outcome::UsageOrIo;

@@ -101,17 +101,21 @@ impl MdNotice<'_> {
 }
 
 /// The notices for every locale of `new`: `<locale>.md` and `<locale>.html`.
-pub fn generate(old: &Policy, new: &Policy, changes: &[Change]) -> Vec<OutputFile> {
+pub fn generate(old: &Policy, new: &Policy, changes: &[Change]) -> crate::backend::Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     for locale in &new.locales {
         let doc = doc(old, new, changes, locale);
-        // Rendering only fails on a template bug; keep the output well-formed even then.
-        let md = MdNotice { d: &doc }.render().unwrap_or_else(|e| format!("<!-- {e} -->\n"));
-        let html = HtmlNotice { d: &doc }.render().unwrap_or_else(|e| format!("<!-- {e} -->\n"));
+        // Rendering fails only on a template defect, which is reported, never written.
+        let failed = |what: &str| {
+            let what = format!("the change notice {locale}.{what}");
+            move |source| crate::backend::Error::Render { what, source }
+        };
+        let md = MdNotice { d: &doc }.render().map_err(failed("md"))?;
+        let html = HtmlNotice { d: &doc }.render().map_err(failed("html"))?;
         files.push(OutputFile::text(format!("{locale}.md"), ensure_newline(md)));
         files.push(OutputFile::text(format!("{locale}.html"), ensure_newline(html)));
     }
-    files
+    Ok(files)
 }
 
 fn ensure_newline(mut s: String) -> String {
