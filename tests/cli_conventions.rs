@@ -159,3 +159,18 @@ fn global_options_are_documented_once_and_accepted_after_a_subcommand() {
         .expect("--format json after the subcommand gives JSON");
     assert!(json.to_string().contains("W202"), "{json}");
 }
+
+#[test]
+fn version_names_the_language_and_formats() {
+    let out = Command::cargo_bin("policyc").unwrap().arg("--version").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(
+        text.starts_with(&format!(
+            "policyc {} (policy language {},",
+            env!("CARGO_PKG_VERSION"),
+            policyc::syntax::LANGUAGE_VERSION
+        )),
+        "{text}"
+    );
+}

@@ -6,6 +6,8 @@
 //! checking so the backends are tested on their own (file names, hand-built models).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
+mod common;
+
 use policyc::backend::{self, Targets};
 use policyc::model::Policy;
 use pulldown_cmark::{Event, Parser, Tag};
@@ -156,12 +158,7 @@ fn rust_compiles(id: &str, rust: &str) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::create_dir_all(d.join("src")).unwrap();
-    std::fs::write(
-        d.join("Cargo.toml"),
-        "[package]\nname = \"hostile\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-         [dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n\n[workspace]\n",
-    )
-    .unwrap();
+    std::fs::write(d.join("Cargo.toml"), common::scratch_manifest("hostile")).unwrap();
     std::fs::copy(root.join("Cargo.lock"), d.join("Cargo.lock")).unwrap();
     std::fs::write(d.join(format!("src/{id}.rs")), rust).unwrap();
     std::fs::write(
@@ -172,7 +169,7 @@ fn rust_compiles(id: &str, rust: &str) {
     let out = Command::new(env!("CARGO"))
         .args(["clippy", "--quiet", "--lib", "--", "-D", "warnings"])
         .current_dir(d)
-        .env("CARGO_TARGET_DIR", root.join("target/policyc-test-crates"))
+        .env("CARGO_TARGET_DIR", common::scratch_target())
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();

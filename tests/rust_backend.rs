@@ -186,14 +186,8 @@ fn main_rs(p: &Policy) -> String {
     s
 }
 
-/// The manifest of a scratch crate holding generated code: it needs `serde` and the runtime.
 fn manifest(name: &str) -> String {
-    format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-         [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         policyc-runtime = {{ path = {:?} }}\n\n[workspace]\n",
-        root().join("runtime").display().to_string()
-    )
+    common::scratch_manifest(name)
 }
 
 fn cargo(dir: &Path, target: &Path, args: &[&str]) -> std::process::Output {

@@ -130,7 +130,17 @@ pub fn command() -> clap::Command {
             hide_globals(sub, globals).after_help(GLOBALS_SEE_TOP)
         })
     }
-    let cmd = Cli::command().mut_args(|a| if a.is_global_set() { a.help_heading("Global options") } else { a });
+    // `--version` names the policy language and output formats it reads and writes too.
+    let version = format!(
+        "{} (policy language {}, policy.json format {}, JSON diagnostics {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::syntax::LANGUAGE_VERSION,
+        crate::model::FORMAT_VERSION,
+        crate::diagnostics::JSON_VERSION
+    );
+    let cmd = Cli::command()
+        .version(clap::builder::Str::from(&*Box::leak(version.into_boxed_str())))
+        .mut_args(|a| if a.is_global_set() { a.help_heading("Global options") } else { a });
     let globals: Vec<clap::Arg> = cmd.get_arguments().filter(|a| a.is_global_set()).cloned().collect();
     hide_globals(cmd, &globals).after_help("Global options are accepted before or after the subcommand.")
 }

@@ -18,6 +18,10 @@ use pest::Parser;
 #[grammar = "../grammar/policy.pest"]
 pub struct PolicyParser;
 
+/// Version of the policy language this parser reads. It changes when a construct changes
+/// meaning or is removed (additions keep it), and `policyc --version` reports it.
+pub const LANGUAGE_VERSION: u32 = 1;
+
 /// Keywords that start a top-level item; recovery resumes at a line starting with one.
 pub const ITEM_KEYWORDS: &[&str] = &[
     "import",

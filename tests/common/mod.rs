@@ -60,3 +60,14 @@ pub fn scratch_target() -> std::path::PathBuf {
     let target = exe.ancestors().nth(3).expect("the test binary lies in <target>/<profile>/deps");
     target.join("policyc-test-crates")
 }
+
+/// The manifest of a scratch crate holding generated code: it needs `serde` and the runtime.
+pub fn scratch_manifest(name: &str) -> String {
+    let runtime = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+         [dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         policyc-runtime = {{ path = {:?} }}\n\n[workspace]\n",
+        runtime.display().to_string()
+    )
+}

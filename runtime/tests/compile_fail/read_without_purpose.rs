@@ -1,6 +1,6 @@
 #![allow(dead_code)]
 mod policy {
-    include!("../../generated/tencent_im/rust/tencent_im.rs");
+    include!("../../../generated/tencent_im/rust/tencent_im.rs");
 }
 use policy::category::LogData;
 

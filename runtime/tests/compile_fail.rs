@@ -3,7 +3,9 @@
 //! reading a record's fields without naming a purpose, sharing without the proofs the policy
 //! requires, forging a condition or consent proof, and printing a secret with `{}`.
 //! The cases include the committed `generated/tencent_im/rust/tencent_im.rs`; after changing
-//! it, refresh the expected messages with `TRYBUILD=overwrite cargo test --test compile_fail`.
+//! it, refresh the expected messages with
+//! `TRYBUILD=overwrite cargo test -p policyc-runtime --test compile_fail`. They live in the runtime
+//! crate so that trybuild compiles only its dependencies, not the compiler's.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "a test fails by panicking")]
 
 #[test]
