@@ -7,7 +7,8 @@
 //! machine do not inflate them; the wall-clock total is shown beside.
 //!
 //! A second table measures scale cases with peak memory (the peak resident set of a fresh
-//! process per case, `VmHWM`): a 50 MB policy through `check`, a chain of 5,000 imports, 3,000
+//! process per case, `VmHWM`): policies of 1, 10 and 50 MB through `check` (memory should stay
+//! under 10× the source), a chain of 5,000 imports, 3,000
 //! flat imports, and 20,000 names on one line with their diagnostics rendered. Sizes there are
 //! fixed; `POLICYC_BENCH_SCALE=0` skips them.
 #![allow(
@@ -126,17 +127,24 @@ fn peak_kib() -> Option<u64> {
 
 /// The scale cases, each run in a fresh process (`check --scale-case NAME`) so that its peak
 /// resident set is its own.
-const SCALE_CASES: &[&str] = &["50mb", "chain", "flat", "names"];
+const SCALE_CASES: &[&str] = &["1mb", "10mb", "50mb", "chain", "flat", "names"];
 
 /// Runs one scale case in this process; returns (description, source bytes, items).
 fn run_case(name: &str) -> (&'static str, usize, usize) {
     match name {
-        "50mb" => {
-            let n = std::env::var("POLICYC_BENCH_LARGE").ok().and_then(|v| v.parse().ok()).unwrap_or(54_000);
+        "1mb" | "10mb" | "50mb" => {
+            // About 925 bytes a category.
+            let (n, case) = match name {
+                "1mb" => (1_080, "check, 1 MB policy"),
+                "10mb" => (10_800, "check, 10 MB policy"),
+                _ => (54_000, "check, 50 MB policy"),
+            };
+            let large = std::env::var("POLICYC_BENCH_LARGE").ok().and_then(|v| v.parse().ok());
+            let n = if name == "50mb" { large.unwrap_or(n) } else { n };
             let text = policyc::synth::policy(n, 0);
             let c = policyc::compile_str("large.policy", &text);
             assert!(!c.diagnostics.has_errors());
-            ("check, 50 MB policy", text.len(), c.policy.map_or(0, |p| p.categories.len()))
+            (case, text.len(), c.policy.map_or(0, |p| p.categories.len()))
         }
         "chain" | "flat" => {
             let chained = name == "chain";

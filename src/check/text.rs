@@ -58,7 +58,7 @@ impl<'a> Checker<'a> {
                 ),
             }
         }
-        Text(map)
+        Text(map.into_iter().collect())
     }
 }
 

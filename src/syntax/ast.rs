@@ -221,10 +221,11 @@ pub enum CategoryStmt {
     },
     /// `systems a, b`.
     Systems(Vec<Ident>),
-    /// `share with …`.
-    Share(Share),
+    /// `share with …` (boxed, as are the other large statements: every statement of a large
+    /// policy's tree is as large as the largest kind).
+    Share(Box<Share>),
     /// `stored in …`.
-    Stored(Binding),
+    Stored(Box<Binding>),
     /// `not stored`.
     NotStored(Span),
     /// `retain …`.

@@ -362,8 +362,8 @@ impl Cx<'_> {
                     })
                 }
                 Rule::c_systems => s.into_inner().next().map(|l| CategoryStmt::Systems(self.idents(l))),
-                Rule::c_share => Some(CategoryStmt::Share(self.share(s))),
-                Rule::c_stored => Some(CategoryStmt::Stored(self.binding(s))),
+                Rule::c_share => Some(CategoryStmt::Share(Box::new(self.share(s)))),
+                Rule::c_stored => Some(CategoryStmt::Stored(Box::new(self.binding(s)))),
                 Rule::c_not_stored => Some(CategoryStmt::NotStored(sspan)),
                 Rule::c_retain => self.retention(s).map(|r| CategoryStmt::Retain(Box::new(r))),
                 _ => self.attr(s).map(CategoryStmt::Attr),
