@@ -536,16 +536,8 @@ impl Gen<'_> {
     }
 
     fn rule_sentence(&self, rule: &Rule) -> String {
-        let dur = |d: Duration| {
-            let unit = match d.unit {
-                Unit::Hours => "hour",
-                Unit::Days => "day",
-                Unit::Weeks => "week",
-                Unit::Months => "month",
-                Unit::Years => "year",
-            };
-            format!("{} {unit}{}", d.amount, if d.amount == 1 { "" } else { "s" })
-        };
+        // Durations read as the policy writes them.
+        let dur = crate::syntax::print::duration;
         match rule {
             Rule::NotStored => "Not stored: processed in transit only.".into(),
             Rule::Indefinite { .. } => "Kept without time limit.".into(),
